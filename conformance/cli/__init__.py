@@ -1,0 +1,1 @@
+"""The ``icm-conformance`` command: one click group, one module per subcommand."""

@@ -1,0 +1,214 @@
+"""The system under test: its base URLs, HTTP session, logins and a start-up probe."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from conformance.config import Account, Settings
+from conformance.errors import CredentialsRejected, TargetUnreachable
+
+logger = logging.getLogger(__name__)
+
+TOKEN_HEADER = "authentication-token"
+
+
+def server_root(base_url: str) -> str:
+    """Return the root that Link URIs are relative to: everything up to ``/INTERSHOP/rest/WFS/``.
+
+    A base URL ends with ``{serverGroup}/{site}/{app}``, so the root is the base
+    URL without its last two segments.
+    """
+    parts = base_url.rstrip("/").split("/")
+    return "/".join(parts[:-2]) + "/"
+
+
+class RateLimiter:
+    """Space requests at least ``1 / rate`` seconds apart across threads."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            time.sleep(delay)
+
+
+@dataclass
+class RequestCounter:
+    """Number of requests sent to the target, safe across threads."""
+
+    sent: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self) -> None:
+        with self._lock:
+            self.sent += 1
+
+
+class Target:
+    """Sends requests to the target with the run's timeout, rate limit and logins."""
+
+    def __init__(self, settings: Settings, base_url: str, business_base_url: str) -> None:
+        self.settings = settings
+        self.base_url = base_url.rstrip("/")
+        self.business_base_url = business_base_url.rstrip("/")
+        self.root_url = server_root(self.base_url)
+        self.accounts: dict[str, Account] = dict(settings.accounts)
+        self.limiter = RateLimiter(settings.rate_limit)
+        self.counter = RequestCounter()
+        self.session = requests.Session()
+        self.session.verify = not settings.insecure
+        self.session.hooks["response"].append(self._count)
+        self._tokens: dict[str, dict[str, str]] = {}
+        self._tokens_lock = threading.Lock()
+
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.counter.add()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send one request through the shared session, honouring rate limit and timeout."""
+        self.limiter.wait()
+        kwargs.setdefault("timeout", self.settings.timeout)
+        return self.session.request(method, url, **kwargs)
+
+    def base_for(self, path: str) -> str:
+        """Return the site base URL an operation path is tested on."""
+        return self.base_url if path.startswith("/privatecustomers") else self.business_base_url
+
+    def account_for(self, path: str) -> Account | None:
+        """Return the login used for an operation path, or None when none is configured."""
+        role = "private" if path.startswith("/privatecustomers") else "admin"
+        return self.accounts.get(role)
+
+    def auth_headers(self, account: Account | None) -> dict[str, str]:
+        """Return the headers that authenticate as ``account`` by the configured method."""
+        if account is None:
+            return {}
+        method = self.settings.auth
+        if method == "basic":
+            return {"Authorization": basic_authorization(account.login, account.password)}
+        with self._tokens_lock:
+            cached = self._tokens.get(account.role)
+            if cached is None:
+                cached = self._login(account, method)
+                self._tokens[account.role] = cached
+            return dict(cached)
+
+    def forget_tokens(self) -> None:
+        with self._tokens_lock:
+            self._tokens.clear()
+
+    def _login(self, account: Account, method: str) -> dict[str, str]:
+        if method == "token":
+            response = self.request(
+                "GET",
+                f"{account.base_url}/customers/-",
+                headers={"Authorization": basic_authorization(account.login, account.password)},
+            )
+            self._raise_if_rejected(account, response, f"{account.base_url}/customers/-")
+            token = response.headers.get(TOKEN_HEADER)
+            if not token:
+                raise CredentialsRejected(
+                    f"{account.base_url}/customers/- sent no {TOKEN_HEADER} header after logging "
+                    f"in as {account.login}; use --icm-auth basic with this target"
+                )
+            return {TOKEN_HEADER: token}
+        url = f"{account.base_url}/token"
+        response = self.request(
+            "POST",
+            url,
+            data={"grant_type": "password", "username": account.login, "password": account.password},
+        )
+        self._raise_if_rejected(account, response, url)
+        try:
+            access_token = response.json()["access_token"]
+        except (ValueError, KeyError, TypeError):
+            raise CredentialsRejected(
+                f"POST {url} answered {response.status_code} without an access_token for "
+                f"{account.login}; use --icm-auth basic or token with this target"
+            ) from None
+        return {"Authorization": f"Bearer {access_token}"}
+
+    def _raise_if_rejected(self, account: Account, response: requests.Response, url: str) -> None:
+        if response.status_code in (400, 401, 403):
+            raise CredentialsRejected(
+                f"the target rejected the login {account.login!r} at {url} "
+                f"(HTTP {response.status_code}); check the {account.role} credentials "
+                f"({_credential_variables(account.role)})"
+            )
+
+    def probe(self) -> None:
+        """Check that the target answers HTTP and accepts every configured login.
+
+        Raises ``TargetUnreachable`` (exit code 3) or ``CredentialsRejected`` (exit code 2).
+        """
+        url = f"{self.base_url}/customers/-"
+        try:
+            self.request("GET", url)
+        except requests.exceptions.RequestException as exc:
+            raise TargetUnreachable(describe_connection_error(url, exc)) from None
+        for account in self.accounts.values():
+            account_url = f"{account.base_url}/customers/-"
+            try:
+                response = self.request(
+                    "GET",
+                    account_url,
+                    headers={"Authorization": basic_authorization(account.login, account.password)},
+                )
+            except requests.exceptions.RequestException as exc:
+                raise TargetUnreachable(describe_connection_error(account_url, exc)) from None
+            self._raise_if_rejected(account, response, account_url)
+            if self.settings.auth != "basic":
+                self.auth_headers(account)
+
+
+def basic_authorization(login: str, password: str) -> str:
+    credentials = f"{login}:{password}".encode()
+    return "Basic " + base64.b64encode(credentials).decode("ascii")
+
+
+def describe_connection_error(url: str, exc: requests.exceptions.RequestException) -> str:
+    """Turn a requests exception into one line naming the URL, the cause and a fix."""
+    host = urlsplit(url).netloc
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return (
+            f"TLS handshake with {host} failed ({_last_reason(text)}) for {url}; "
+            "pass --insecure to skip certificate verification on a staging system"
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"{url} did not answer within the request timeout; raise --timeout or check the host"
+    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return f"cannot resolve the host name {host!r} of {url}; check the base URL"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return f"cannot connect to {url} ({_last_reason(text)}); is the target running?"
+    return f"request to {url} failed: {_last_reason(text)}"
+
+
+def _last_reason(text: str) -> str:
+    for marker in ("Errno", "SSLError(", "Failed to establish a new connection:"):
+        if marker in text:
+            reason = text[text.rindex(marker) :]
+            return reason.split("'))")[0].split("\")")[0].strip(" ()'\"")[:160]
+    return text[:160]
+
+
+def _credential_variables(role: str) -> str:
+    prefix = {"private": "ICM_", "admin": "ICM_ADMIN_", "buyer": "ICM_BUYER_"}[role]
+    return f"{prefix}USER / {prefix}PASSWORD"

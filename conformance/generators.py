@@ -1,0 +1,118 @@
+"""Valid ICM field values, so that positive cases reach the business logic.
+
+The contract types every address and credential field as a free string, but
+ICM checks them: an address needs names, a street, a city and a known country;
+a login is an e-mail address that is not taken; a password meets the policy.
+These strategies patch the generated bodies of positive cases with such values
+and leave every other generated field as Schemathesis drew it.
+
+Every login the suite creates ends in ``@example.invalid`` (a reserved domain
+that never delivers mail) and every created name carries the run id, so data
+left on a shared system can be recognised.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+RESERVED_DOMAIN = "example.invalid"
+# Countries of the inSPIRED demo with a postal code that ICM's default rules accept.
+POSTAL_CODES = {
+    "US": st.from_regex(r"\A[0-9]{5}\Z"),
+    "DE": st.from_regex(r"\A[0-9]{5}\Z"),
+    "GB": st.sampled_from(["SW1A 1AA", "EC1A 1BB", "W1A 0AX", "M1 1AE"]),
+    "FR": st.from_regex(r"\A[0-9]{5}\Z"),
+    "NL": st.from_regex(r"\A[1-9][0-9]{3} [A-Z]{2}\Z"),
+}
+CITIES = ["Jena", "Berlin", "Boston", "London", "Paris", "Utrecht", "Springfield"]
+STREETS = ["Intershop Tower", "Main Street 1", "Leutragraben 1", "Baker Street 221b"]
+NAME_LETTERS = string.ascii_letters
+# Letters only: ICM's default name validators reject digits and most punctuation.
+names = st.text(alphabet=NAME_LETTERS, min_size=2, max_size=20).map(str.capitalize)
+
+
+@st.composite
+def logins(draw: st.DrawFn, run_id: str) -> str:
+    """Draw a unique e-mail login under the reserved test domain, tagged with the run id."""
+    local = draw(st.text(alphabet=string.ascii_lowercase + string.digits, min_size=4, max_size=12))
+    unique = draw(st.uuids()).hex[:8]
+    return f"icmc-{run_id}-{local}-{unique}@{RESERVED_DOMAIN}"
+
+
+@st.composite
+def passwords(draw: st.DrawFn) -> str:
+    """Draw a password of 8 to 20 characters with a letter, a digit and a symbol."""
+    letters = draw(st.text(alphabet=string.ascii_letters, min_size=5, max_size=12))
+    digits = draw(st.text(alphabet=string.digits, min_size=1, max_size=4))
+    symbol = draw(st.sampled_from("!#$%&*+-_?"))
+    return f"{letters[0].upper()}{letters[1:]}{digits}{symbol}"
+
+
+@st.composite
+def addresses(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
+    """Draw the address fields ICM checks, with a postal code that fits the country."""
+    country = draw(st.sampled_from(sorted(POSTAL_CODES)))
+    return {
+        "firstName": draw(names),
+        "lastName": f"{draw(names)} {run_id}",
+        "addressLine1": draw(st.sampled_from(STREETS)),
+        "postalCode": draw(POSTAL_CODES[country]),
+        "city": draw(st.sampled_from(CITIES)),
+        "countryCode": country,
+    }
+
+
+# Fields that the ICM business logic rejects when they hold arbitrary text.
+_FREE_TEXT_ADDRESS_FIELDS = (
+    "mainDivision",
+    "subDivision",
+    "country",
+    "email",
+    "usage",
+    "urn",
+    "id",
+    "type",
+    "name",
+    "externalId",
+    "externalUrn",
+    "externalURN",
+)
+
+
+def patch_address(body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Return ``body`` with the checked address fields replaced by ``values``."""
+    patched = {key: value for key, value in body.items() if key not in _FREE_TEXT_ADDRESS_FIELDS}
+    patched.update(values)
+    return patched
+
+
+@st.composite
+def new_customer_values(draw: st.DrawFn, run_id: str, business: bool) -> dict[str, Any]:
+    """Draw a registration body: names, an e-mail login, a valid password and an address."""
+    login = draw(logins(run_id))
+    values: dict[str, Any] = {
+        "firstName": draw(names),
+        "lastName": f"{draw(names)} {run_id}",
+        "email": login,
+        "credentials": {"login": login, "password": draw(passwords())},
+        "address": draw(addresses(run_id)),
+    }
+    if business:
+        values["companyName"] = f"ICMC {run_id} {draw(names)}"
+    return values
+
+
+@st.composite
+def user_values(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
+    """Draw a business user: an e-mail login and names."""
+    login = draw(logins(run_id))
+    return {
+        "login": login,
+        "email": login,
+        "firstName": draw(names),
+        "lastName": f"{draw(names)} {run_id}",
+        "active": True,
+    }

@@ -1,0 +1,450 @@
+"""Run the generated cases of one operation in one mode and check every response.
+
+A test is one operation in one mode:
+
+- ``positive``: schema-valid requests, ICM-valid field values and real item
+  keys, answered as JSON or XML;
+- ``negative``: requests that break the schema, which the target must reject;
+- ``unauthenticated``: a valid request with no login, then with an invalid
+  ``authentication-token`` (only for operations that need a login);
+- ``xml``: one valid request with ``Accept: text/xml``.
+
+Failures are collected rather than raised, so one run reports every distinct
+way an operation breaks the contract, each once, with the first exchange that
+showed it. Hypothesis does not shrink: a shrunk HTTP case would cost many more
+requests on a shared target and rarely reads better than the first one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import hypothesis
+import requests
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from schemathesis import Case, GenerationMode
+from schemathesis.schemas import APIOperation
+
+from conformance import generators
+from conformance.catalogue import Catalogue
+from conformance.checks import CheckFailure, Exchange, run_all
+from conformance.config import Settings
+from conformance.contract import Contract, OperationInfo
+from conformance.entities import Entities, EntityError
+from conformance.masking import mask_curl, mask_headers, mask_text
+from conformance.results import FailureRecord, TestResult
+from conformance.target import TOKEN_HEADER, Target
+
+logger = logging.getLogger(__name__)
+
+MODES = ("positive", "negative", "unauthenticated", "xml")
+# Registration is anonymous: these operations do not need a login.
+ANONYMOUS_OPERATIONS = frozenset(
+    {"POST /customers", "POST /privatecustomers", "POST /privatecustomers/simple"}
+)
+INVALID_TOKEN = "icm-conformance-invalid-token"
+ACCEPT_TYPES = ("application/json", "text/xml")
+
+
+@dataclass
+class RunContext:
+    """Everything a test needs, shared by all tests of a session."""
+
+    settings: Settings
+    contract: Contract
+    catalogue: Catalogue
+    operations: dict[str, APIOperation]
+    target: Target
+    entities: Entities
+    run_id: str
+
+
+def modes_for(info: OperationInfo, contract: Contract) -> list[str]:
+    """Return the test modes that apply to an operation."""
+    modes = ["positive", "negative"]
+    if info.key not in ANONYMOUS_OPERATIONS and 401 in info.statuses:
+        modes.append("unauthenticated")
+    successes = [status for status in info.statuses if 200 <= status < 300]
+    if any("text/xml" in info.response_media_types(contract, status) for status in successes):
+        modes.append("xml")
+    return modes
+
+
+class OperationTest:
+    """Runs one test (operation × mode) and fills a ``TestResult``."""
+
+    def __init__(self, context: RunContext, info: OperationInfo, mode: str, test_id: str) -> None:
+        self.context = context
+        self.info = info
+        self.mode = mode
+        self.operation = context.operations[info.key]
+        self.result = TestResult(
+            test_id=test_id,
+            operation=info.key,
+            operation_id=info.operation_id,
+            tag=info.tag,
+            mode=mode,
+        )
+        self._seen: dict[tuple[str, str, str], FailureRecord] = {}
+
+    # Entry point ----------------------------------------------------------------
+
+    def run(self) -> TestResult:
+        started = time.monotonic()
+        try:
+            account = self.context.target.account_for(self.info.path)
+            needs_login = self.info.key not in ANONYMOUS_OPERATIONS
+            if needs_login and account is None and self.mode != "unauthenticated":
+                self._skip(
+                    f"no {_role_name(self.info.path)} credentials are configured; set "
+                    f"{_credential_hint(self.info.path)} to test {self.info.key}"
+                )
+            elif self.mode == "positive":
+                self._run_generated(GenerationMode.POSITIVE)
+            elif self.mode == "negative":
+                self._run_generated(GenerationMode.NEGATIVE)
+            elif self.mode == "unauthenticated":
+                self._run_unauthenticated()
+            else:
+                self._run_xml()
+        except EntityError as exc:
+            self.result.status = "error"
+            self.result.errors.append(str(exc))
+        self.result.duration = time.monotonic() - started
+        if self.result.status == "passed" and self.result.failures:
+            self.result.status = "failed"
+        if self.result.status == "passed" and self.result.errors:
+            self.result.status = "error"
+        return self.result
+
+    def _skip(self, reason: str) -> None:
+        self.result.status = "skipped"
+        self.result.reason = reason
+
+    # Generated cases ------------------------------------------------------------
+
+    def _run_generated(self, mode: GenerationMode) -> None:
+        path_parameters = self._path_parameters() if mode.is_positive else None
+        strategy = self.operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+        settings = self.context.settings
+
+        @hypothesis.settings(
+            max_examples=settings.examples,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            derandomize=False,
+            print_blob=False,
+        )
+        @hypothesis.given(case=strategy, data=st.data())
+        def test(case: Case, data: st.DataObject) -> None:
+            case_mode = case.meta.generation.mode.value if case.meta else mode.value
+            if case_mode == "positive":
+                self._patch_positive(case, data)
+            accept = data.draw(st.sampled_from(ACCEPT_TYPES), label="Accept")
+            self._execute(case, accept, self._login_headers(), case_mode)
+
+        seed = settings.seed ^ zlib.crc32(self.result.test_id.encode())
+        hypothesis.seed(seed)(test)()
+
+    def _patch_positive(self, case: Case, data: st.DataObject) -> None:
+        """Replace the fields ICM validates with values it accepts."""
+        body = case.body
+        if not isinstance(body, dict):
+            return
+        run_id = self.context.run_id
+        schema_name = self._request_schema_name()
+        if schema_name == "AddressRO":
+            case.body = generators.patch_address(body, data.draw(generators.addresses(run_id)))
+        elif schema_name == "NewCustomerRO":
+            business = self.info.path == "/customers" and "Business" in self.context.target.business_base_url
+            values = data.draw(generators.new_customer_values(run_id, business))
+            patched = {k: v for k, v in body.items() if k not in _NEW_CUSTOMER_CHECKED}
+            case.body = {**patched, **values}
+        elif schema_name == "CredentialsRO":
+            login = data.draw(generators.logins(run_id))
+            case.body = {"login": login, "password": data.draw(generators.passwords())}
+        elif schema_name == "SMBCustomerUserROCollection":
+            users = data.draw(st.lists(generators.user_values(run_id), min_size=1, max_size=3))
+            case.body = {"elements": users}
+        elif schema_name == "SMBCustomerUserRO":
+            values = data.draw(generators.user_values(run_id))
+            values.pop("login")
+            case.body = {k: v for k, v in body.items() if k not in _USER_CHECKED} | values
+        elif schema_name in ("PrivateCustomerRO", "SMBCustomerRO"):
+            case.body = {k: v for k, v in body.items() if k not in _PROFILE_CHECKED}
+            case.body["lastName" if schema_name == "PrivateCustomerRO" else "companyName"] = (
+                f"Conformance {run_id}"
+            )
+
+    def _request_schema_name(self) -> str | None:
+        definition = self.context.contract.effective["paths"][self.info.path][
+            self.info.method.lower()
+        ]
+        body = definition.get("requestBody")
+        if not body:
+            return None
+        for media in body.get("content", {}).values():
+            reference = media.get("schema", {}).get("$ref", "")
+            if reference:
+                return str(reference.rsplit("/", 1)[-1])
+        return None
+
+    def _path_parameters(self) -> dict[str, Any]:
+        """Return real item keys for the operation's path, creating entities where needed."""
+        path = self.info.path
+        parameters: dict[str, Any] = {}
+        if "{CustomerKey}" in path:
+            parameters["CustomerKey"] = "-"
+        account = self.context.target.account_for(path)
+        if account is None:
+            return parameters
+        customers = "privatecustomers" if path.startswith("/privatecustomers") else "customers"
+        entities = self.context.entities
+        writes = self.info.method in ("PUT", "DELETE")
+        if "{CustomerAddressKey}" in path:
+            base = f"{account.base_url}/{customers}/-/addresses"
+            existing = None if writes else entities.first_item(account, base)
+            parameters["CustomerAddressKey"] = existing or entities.create_address(account, customers)
+        if "{CustomerPaymentKey}" in path:
+            base = f"{account.base_url}/{customers}/-/payments"
+            existing = None if writes else entities.first_item(account, base)
+            parameters["CustomerPaymentKey"] = existing or entities.create_payment(account, customers)
+        if "{CustomerItemUserKey}" in path:
+            if "giftcardsandcertificates" in path:
+                parameters["CustomerItemUserKey"] = "-"
+            else:
+                parameters["CustomerItemUserKey"] = entities.create_user(account) if writes else "-"
+        if "{CustomerGiftCardAndCertificateResourceKey}" in path:
+            base = f"{account.base_url}/{path.split('{CustomerKey}')[0].strip('/')}/-"
+            base += "/users/-" if "/users/" in path else ""
+            card = entities.first_item(account, f"{base}/giftcardsandcertificates")
+            if card:
+                parameters["CustomerGiftCardAndCertificateResourceKey"] = card
+        return parameters
+
+    def _login_headers(self) -> dict[str, str]:
+        if self.info.key in ANONYMOUS_OPERATIONS:
+            return {}
+        account = self.context.target.account_for(self.info.path)
+        return self.context.target.auth_headers(account)
+
+    # Fixed cases ----------------------------------------------------------------
+
+    def _run_unauthenticated(self) -> None:
+        case = self._example_case()
+        anonymous = self._execute(case, "application/json", {}, "unauthenticated")
+        if anonymous is not None:
+            self._expect_status(anonymous, {401}, "AUTH-REQUIRED-401", "Restricted data without login")
+        invalid = self._execute(case, "application/json", {TOKEN_HEADER: INVALID_TOKEN},
+                                "unauthenticated")
+        if invalid is not None:
+            self._expect_invalid_token(invalid)
+
+    def _run_xml(self) -> None:
+        account = self.context.target.account_for(self.info.path)
+        if account is None and self.info.key not in ANONYMOUS_OPERATIONS:
+            return
+        case = self._example_case(path_parameters=self._path_parameters())
+        self._execute(case, "text/xml", self._login_headers(), "positive")
+
+    def _example_case(self, path_parameters: dict[str, Any] | None = None) -> Case:
+        strategy = self.operation.as_strategy(
+            generation_mode=GenerationMode.POSITIVE, path_parameters=path_parameters or
+            {name: "-" for name in _path_names(self.info.path)}
+        )
+        drawn: list[Case] = []
+
+        @hypothesis.settings(max_examples=1, database=None, deadline=None,
+                             phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @hypothesis.given(case=strategy, data=st.data())
+        def draw(case: Case, data: st.DataObject) -> None:
+            self._patch_positive(case, data)
+            drawn.append(case)
+
+        seed = self.context.settings.seed ^ zlib.crc32(self.result.test_id.encode())
+        hypothesis.seed(seed)(draw)()
+        return drawn[0]
+
+    def _expect_status(self, exchange: Exchange, statuses: set[int], requirement: str,
+                       title: str) -> None:
+        status = exchange.response.status_code
+        if status in statuses:
+            self.result.exercised.add(requirement)
+            return
+        message = (
+            f"{self.info.key} without a login answered {status}; expected "
+            f"{' or '.join(map(str, sorted(statuses)))}.\nReceived: {exchange.response.text[:300]}"
+        )
+        self._record(exchange, CheckFailure("authentication", (requirement,), title, message))
+
+    def _expect_invalid_token(self, exchange: Exchange) -> None:
+        response = exchange.response
+        key = response.headers.get("error-key")
+        if response.status_code == 400 and key == "AuthenticationTokenInvalid":
+            self.result.exercised.add("AUTH-TOKEN-INVALID-400")
+            return
+        message = (
+            f"{self.info.key} with authentication-token {INVALID_TOKEN!r} answered "
+            f"{response.status_code} with error-key {key!r}; expected 400 with "
+            "error-key AuthenticationTokenInvalid."
+        )
+        failure = CheckFailure("authentication", ("AUTH-TOKEN-INVALID-400",),
+                               "Invalid token accepted", message)
+        self._record(exchange, failure)
+
+    # Sending and checking ---------------------------------------------------------
+
+    def _execute(self, case: Case, accept: str, auth: dict[str, str], mode: str) -> Exchange | None:
+        target = self.context.target
+        base_url = target.base_for(self.info.path)
+        headers = {"Accept": accept, **auth}
+        kwargs = case.as_transport_kwargs(base_url=base_url, headers=headers)
+        if auth:
+            # Negative cases generate their own security headers; the login must win.
+            kwargs["headers"] = {**kwargs.get("headers", {}), **auth}
+        method = kwargs.pop("method")
+        url = kwargs.pop("url")
+        self.result.cases += 1
+        try:
+            response = target.request(method, url, **kwargs)
+        except requests.Timeout:
+            self.result.errors.append(
+                f"{method} {url} timed out after {self.context.settings.timeout} s"
+            )
+            return None
+        except requests.RequestException as exc:
+            self.result.errors.append(f"{method} {url} failed: {exc}")
+            return None
+        status = str(response.status_code)
+        self.result.observed_statuses[status] = self.result.observed_statuses.get(status, 0) + 1
+        exchange = Exchange(
+            operation=self.info,
+            case=case,
+            response=response,
+            mode=mode if mode != "unauthenticated" else "positive",
+            headers_sent=dict(response.request.headers),
+            sent_body=kwargs.get("json"),
+        )
+        if mode == "unauthenticated":
+            exchange.mode = "unauthenticated"
+        self._check(exchange)
+        return exchange
+
+    def _check(self, exchange: Exchange) -> None:
+        findings = run_all(exchange, self.context.contract, self.context.target)
+        status_requirements = self._status_requirements(exchange.response.status_code)
+        self.result.exercised.update(status_requirements)
+        for finding in findings:
+            if finding.failure is None:
+                self.result.exercised.update(finding.requirements)
+                continue
+            failure = finding.failure
+            if status_requirements:
+                failure = CheckFailure(
+                    failure.check,
+                    tuple(dict.fromkeys(failure.requirements + status_requirements)),
+                    failure.title,
+                    failure.message,
+                    failure.severity,
+                )
+            self._record(exchange, failure)
+
+    def _status_requirements(self, status: int) -> tuple[str, ...]:
+        """Return the contract requirements about this operation answering ``status``."""
+        requirements = self.context.catalogue.for_status(self.info.method, self.info.path, status)
+        return tuple(req.id for req in requirements if req.source == "contract")
+
+    def _record(self, exchange: Exchange, failure: CheckFailure) -> None:
+        key = failure.key()
+        if key in self._seen:
+            self._seen[key].occurrences += 1
+            return
+        record = FailureRecord(
+            test_id=self.result.test_id,
+            operation=self.info.key,
+            check=failure.check,
+            requirements=list(failure.requirements),
+            title=failure.title,
+            message=mask_text(failure.message, self.context.settings.secrets()),
+            severity=failure.severity,
+            status_code=exchange.response.status_code,
+            request=self._captured_request(exchange.response.request),
+            response=self._captured_response(exchange.response),
+            curl=self._curl(exchange.response.request),
+        )
+        self._seen[key] = record
+        self.result.failures.append(record)
+
+    def _captured_request(self, request: requests.PreparedRequest) -> dict[str, Any]:
+        body = request.body
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+        return {
+            "method": request.method,
+            "url": request.url,
+            "headers": mask_headers(request.headers),
+            "body": mask_text(str(text)[:4000], self.context.settings.secrets()),
+        }
+
+    def _captured_response(self, response: requests.Response) -> dict[str, Any]:
+        return {
+            "status_code": response.status_code,
+            "headers": mask_headers(response.headers),
+            "body": mask_text(response.text[:4000], self.context.settings.secrets()),
+            "elapsed": response.elapsed.total_seconds(),
+        }
+
+    def _curl(self, request: requests.PreparedRequest) -> str:
+        parts = [f"curl -X {request.method}"]
+        for name, value in mask_headers(request.headers).items():
+            if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length"):
+                continue
+            parts.append(f"-H '{name}: {value}'")
+        body = request.body
+        if body:
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+            parts.append("-d '" + text.replace("'", "'\\''") + "'")
+        parts.append(f"'{request.url}'")
+        return mask_curl(" ".join(parts), self.context.settings.secrets())
+
+
+_NEW_CUSTOMER_CHECKED = frozenset(
+    {"credentials", "address", "email", "login", "customerNo", "birthday", "preferredLanguage",
+     "preferredInvoiceToAddress", "preferredShipToAddress", "preferredPaymentInstrument",
+     "userId", "type", "customerType", "externalURN"}
+)
+_USER_CHECKED = frozenset(
+    {"login", "email", "birthday", "preferredLanguage", "preferredPaymentInstrument",
+     "preferredInvoiceToAddressUrn", "preferredShipToAddressUrn", "businessPartnerNo", "type"}
+)
+_PROFILE_CHECKED = frozenset(
+    {"email", "birthday", "preferredLanguage", "preferredInvoiceToAddress",
+     "preferredShipToAddress", "preferredPaymentInstrument", "customerNo", "customerType",
+     "type", "externalURN", "login"}
+)
+
+
+def _path_names(path: str) -> list[str]:
+    import re
+
+    return re.findall(r"\{([^}]+)\}", path)
+
+
+def _role_name(path: str) -> str:
+    return "private customer" if path.startswith("/privatecustomers") else "business admin"
+
+
+def _credential_hint(path: str) -> str:
+    if path.startswith("/privatecustomers"):
+        return "ICM_USER and ICM_PASSWORD"
+    return "ICM_ADMIN_USER and ICM_ADMIN_PASSWORD"
+
+
+CheckHook = Callable[[Exchange], None]

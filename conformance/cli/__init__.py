@@ -27,3 +27,6 @@ def main(log_level: str) -> None:
 
 
 # Subcommands register themselves below, one import per module.
+from conformance.cli.run import run  # noqa: E402
+
+main.add_command(run)

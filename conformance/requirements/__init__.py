@@ -1,0 +1,1 @@
+"""Requirement catalogues that ship with the suite, one YAML file per API version."""

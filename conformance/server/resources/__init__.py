@@ -1,0 +1,1 @@
+"""Resource handlers of the reference server, one module per resource family."""

@@ -1,0 +1,199 @@
+"""Customer profiles and registration: ``/customers`` and ``/privatecustomers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.server.context import Reply, RequestContext
+from conformance.server.errors import ApiError, bad_request, conflict, forbidden
+from conformance.server.resources.addresses import address_ro
+from conformance.server.resources.common import drop_none, resolve_customer
+from conformance.server.resources.payments import payment_ro
+from conformance.server.resources.registration import (
+    ALREADY_EXISTS,
+    COMPANY_FIELDS,
+    EMAIL_PATTERN,
+    PRIVATE_PROFILE_FIELDS,
+    check_credentials,
+    create_customer,
+    create_user,
+    customer_link,
+    register,
+    valid_iso_date,
+)
+from conformance.server.store import PRIVATE, Customer, new_id
+
+SIMPLE_NOT_POSSIBLE = "customer.simpleaccount.not_possible.error"
+
+
+def _preferred(ctx: RequestContext, customer: Customer) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field, address_id in (
+        ("preferredInvoiceToAddress", customer.preferred_invoice_id),
+        ("preferredShipToAddress", customer.preferred_ship_id),
+    ):
+        address = customer.addresses.get(address_id or "")
+        if address is not None:
+            data[field] = address_ro(ctx, customer, address)
+    return data
+
+
+def private_customer_ro(ctx: RequestContext, customer: Customer) -> dict[str, Any]:
+    """Return the PrivateCustomerRO of a private customer."""
+    users = ctx.store.users_of(customer)
+    data: dict[str, Any] = {
+        "type": "PrivateCustomer",
+        "customerNo": customer.customer_no,
+        "customerType": customer.profile.get("customerType", customer.customer_type),
+        "login": users[0].login if users else None,
+        **{name: customer.profile.get(name) for name in PRIVATE_PROFILE_FIELDS},
+        **_preferred(ctx, customer),
+    }
+    payment = customer.payments.get(customer.preferred_payment_id or "")
+    if payment is not None:
+        data["preferredPaymentInstrument"] = payment_ro(ctx, customer, payment)
+    return drop_none(data)
+
+
+def smb_customer_ro(ctx: RequestContext, customer: Customer) -> dict[str, Any]:
+    """Return the SMBCustomerRO of a customer; private customers show only their type."""
+    data: dict[str, Any] = {
+        "type": "PrivateCustomer" if customer.is_private else "SMBCustomer",
+        "customerNo": customer.customer_no,
+        "customerType": customer.customer_type,
+    }
+    if not customer.is_private:
+        data["name"] = customer.profile.get("companyName")
+        data.update({name: customer.profile.get(name) for name in COMPANY_FIELDS})
+        data.update(_preferred(ctx, customer))
+    return drop_none(data)
+
+
+def _address_id(customer: Customer, reference: dict[str, Any] | None) -> str | None:
+    """Return the ID of the customer's address that an AddressRO refers to (by id or urn)."""
+    if not reference:
+        return None
+    address_id = reference.get("id")
+    if address_id in customer.addresses:
+        return address_id
+    for known in customer.addresses:
+        if reference.get("urn") == customer.address_urn(known):
+            return known
+    return None
+
+
+def create_customer_operation(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """POST /customers: register an SMB customer (B2B site) or a private one (B2C site)."""
+    customer = register(ctx, ctx.body("NewCustomerRO"))
+    return Reply(201, customer_link(ctx, customer), "LinkRO")
+
+
+def get_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """GET /customers/{key}: the customer of the current user."""
+    customer = resolve_customer(ctx, keys["customer"])
+    return Reply(200, smb_customer_ro(ctx, customer), "SMBCustomerRO")
+
+
+def update_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """PUT /customers/{key}: update company data; private customers have none to change."""
+    customer = resolve_customer(ctx, keys["customer"])
+    data = ctx.body("SMBCustomerRO")
+    if customer.is_private:
+        return Reply(200, smb_customer_ro(ctx, customer), "SMBCustomerRO")
+    caller = ctx.require_user()
+    if not caller.can_manage_users:
+        # NOTE: the contract documents no 403 for this operation; ICM refuses buyers all the same.
+        raise forbidden("Changing company data needs the Manage Users permission.")
+    for name in COMPANY_FIELDS:
+        value = data.get(name)
+        if value is not None and (value.strip() or name != "companyName"):
+            customer.profile[name] = value
+    # NOTE: preferred addresses that are not the customer's own are ignored, because the
+    # contract documents no 400 for this operation.
+    invoice_id = _address_id(customer, data.get("preferredInvoiceToAddress"))
+    ship_id = _address_id(customer, data.get("preferredShipToAddress"))
+    customer.preferred_invoice_id = invoice_id or customer.preferred_invoice_id
+    customer.preferred_ship_id = ship_id or customer.preferred_ship_id
+    return Reply(200, smb_customer_ro(ctx, customer), "SMBCustomerRO")
+
+
+def create_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """POST /privatecustomers: register a private customer with credentials and address."""
+    customer = register(ctx, ctx.body("NewCustomerRO"))
+    return Reply(201, customer_link(ctx, customer), "LinkRO")
+
+
+def create_simple_account(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """POST /privatecustomers/simple: register with credentials only, if the site allows it."""
+    if not ctx.settings.simple_registration:
+        raise ApiError(
+            501, "Simple account creation is switched off on this site.", SIMPLE_NOT_POSSIBLE
+        )
+    data = ctx.body("CredentialsRO")
+    login = (data.get("login") or "").strip()
+    password = data.get("password") or ""
+    if not login or not password:
+        raise bad_request("Credentials need a login and a password.")
+    if ctx.store.user_by_login(ctx.site, login) is not None:
+        raise conflict(f"A customer with login {login!r} exists.", ALREADY_EXISTS)
+    check_credentials(ctx, {"login": login, "password": password})
+    email = login if EMAIL_PATTERN.match(login) else None
+    customer = create_customer(ctx, new_id(), PRIVATE, drop_none({"email": email}))
+    create_user(ctx, customer, login, password, {}, manager=False)
+    return Reply(201, customer_link(ctx, customer), "LinkRO")
+
+
+def get_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """GET /privatecustomers/{key}: the private customer's profile."""
+    customer = resolve_customer(ctx, keys["customer"], "private")
+    return Reply(200, private_customer_ro(ctx, customer), "PrivateCustomerRO")
+
+
+def _profile_updates(data: dict[str, Any]) -> dict[str, Any]:
+    updates = {name: data[name] for name in PRIVATE_PROFILE_FIELDS if name in data}
+    for name in ("firstName", "lastName"):
+        if name in updates and not (updates[name] or "").strip():
+            raise bad_request(f"Customer field {name} must not be empty.")
+    email = updates.get("email")
+    if email and not EMAIL_PATTERN.match(email):
+        raise bad_request(f"E-mail address {email!r} is not valid.")
+    birthday = updates.get("birthday")
+    if birthday and not valid_iso_date(birthday):
+        raise bad_request(f"Birthday {birthday!r} must be a date as yyyy-MM-dd.")
+    return updates
+
+
+def update_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
+    """PUT /privatecustomers/{key}: update the profile; read-only fields are ignored."""
+    customer = resolve_customer(ctx, keys["customer"], "private")
+    data = ctx.body("PrivateCustomerRO")
+    updates = _profile_updates(data)
+    preferred: dict[str, str | None] = {}
+    for field in ("preferredInvoiceToAddress", "preferredShipToAddress"):
+        if data.get(field):
+            address_id = _address_id(customer, data[field])
+            if address_id is None:
+                raise bad_request(f"{field} is not an address of this customer.")
+            preferred[field] = address_id
+    payment = data.get("preferredPaymentInstrument")
+    if payment and payment.get("id") not in customer.payments:
+        raise bad_request(
+            "preferredPaymentInstrument is not a payment instrument of this customer."
+        )
+    customer.profile.update(updates)
+    if "preferredInvoiceToAddress" in preferred:
+        customer.preferred_invoice_id = preferred["preferredInvoiceToAddress"]
+    if "preferredShipToAddress" in preferred:
+        customer.preferred_ship_id = preferred["preferredShipToAddress"]
+    if payment:
+        customer.preferred_payment_id = payment["id"]
+    if ctx.fault("readonly-field-changes"):
+        _store_read_only_fields(customer, data)
+    return Reply(200, private_customer_ro(ctx, customer), "PrivateCustomerRO")
+
+
+def _store_read_only_fields(customer: Customer, data: dict[str, Any]) -> None:
+    if data.get("customerType"):
+        customer.profile["customerType"] = data["customerType"]
+    if data.get("customerNo"):
+        customer.customer_no = data["customerNo"]

@@ -30,3 +30,6 @@ def main(log_level: str) -> None:
 from conformance.cli.run import run  # noqa: E402
 
 main.add_command(run)
+from conformance.cli.serve import serve  # noqa: E402
+
+main.add_command(serve)

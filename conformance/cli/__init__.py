@@ -33,3 +33,9 @@ main.add_command(run)
 from conformance.cli.serve import serve  # noqa: E402
 
 main.add_command(serve)
+from conformance.cli.report import compare, merge, report, verify  # noqa: E402
+
+main.add_command(report)
+main.add_command(verify)
+main.add_command(compare)
+main.add_command(merge)

@@ -80,20 +80,22 @@ def _merge_tests(
     shards: list[tuple[str, dict[str, Any]]],
 ) -> dict[str, tuple[str, dict[str, Any]]]:
     tests: dict[str, tuple[str, dict[str, Any]]] = {}
+    duplicates: list[str] = []
     for label, data in shards:
         for test in data["tests"]:
             previous = tests.get(test["id"])
             if previous is None:
                 tests[test["id"]] = (label, test)
                 continue
-            logger.warning(
-                "test %s is in shards %s and %s; keeping the higher status",
-                test["id"],
-                previous[0],
-                label,
-            )
+            duplicates.append(test["id"])
             if STATUS_ORDER.get(test["status"], 0) > STATUS_ORDER.get(previous[1]["status"], 0):
                 tests[test["id"]] = (label, test)
+    if duplicates:
+        logger.warning(
+            "%d test(s) ran in more than one shard, e.g. %s; keeping the highest status of each",
+            len(duplicates),
+            duplicates[0],
+        )
     return tests
 
 

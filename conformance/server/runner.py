@@ -20,6 +20,8 @@ READY_TIMEOUT_SECONDS = 10.0
 # Readiness probes go straight to the socket, never through a proxy from the environment.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 STOP_TIMEOUT_SECONDS = 10.0
+# How often serve_forever checks for shutdown; stop() waits up to this long.
+POLL_INTERVAL_SECONDS = 0.05
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -89,6 +91,7 @@ class ReferenceServer:
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
+            kwargs={"poll_interval": POLL_INTERVAL_SECONDS},
             name=f"reference-server-{self.port}",
             daemon=True,
         )

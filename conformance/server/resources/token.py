@@ -49,7 +49,8 @@ def _refreshed_user(ctx: RequestContext, refresh_token: str) -> User | None:
 
 def issue_token(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """POST /token: exchange a grant (form body) for a bearer token set."""
-    if ctx.request.mimetype != FORM:
+    has_body = bool(ctx.request.get_data(cache=True).strip())
+    if has_body and ctx.request.mimetype != FORM:
         raise unsupported_media_type(ctx.request.mimetype)
     form = ctx.request.form
     grant = form.get("grant_type", "")

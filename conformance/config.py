@@ -56,11 +56,17 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("base-url", "Base URL of the target up to the app segment, e.g. "
-           "https://host/INTERSHOP/rest/WFS/inSPIRED-inTRONICS-Site/-. "
-           "Without it the embedded reference server is started."),
-    Option("business-base-url", "Base URL of the business (B2B) site; derived from --icm-base-url "
-           "for the inSPIRED demo sites."),
+    Option(
+        "base-url",
+        "Base URL of the target up to the app segment, e.g. "
+        "https://host/INTERSHOP/rest/WFS/inSPIRED-inTRONICS-Site/-. "
+        "Without it the embedded reference server is started.",
+    ),
+    Option(
+        "business-base-url",
+        "Base URL of the business (B2B) site; derived from --icm-base-url "
+        "for the inSPIRED demo sites.",
+    ),
     Option("spec", "OpenAPI file to test against (default: the bundled Customer REST API 1.2.1)."),
     Option("user", "Login of a private (B2C) customer."),
     Option("password", "Password of --icm-user.", secret=True),
@@ -68,19 +74,38 @@ OPTIONS: tuple[Option, ...] = (
     Option("admin-password", "Password of --icm-admin-user.", secret=True),
     Option("buyer-user", "Login of a business buyer without the Manage Users permission."),
     Option("buyer-password", "Password of --icm-buyer-user.", secret=True),
-    Option("auth", "How requests authenticate: basic, token (authentication-token header) "
-           "or bearer (token from POST {base}/token).", default="basic"),
+    Option(
+        "auth",
+        "How requests authenticate: basic, token (authentication-token header) "
+        "or bearer (token from POST {base}/token).",
+        default="basic",
+    ),
     Option("examples", "Generated cases per operation and mode.", kind=int, default=10),
     Option("seed", "Hypothesis seed; random and printed when not given.", kind=int),
     Option("timeout", "Timeout of one request, in seconds.", kind=float, default=10.0),
-    Option("rate-limit", "Maximum requests per second to the target (0: no limit).", kind=float,
-           default=0.0),
-    Option("report-dir", "Folder that receives one sub-folder of reports per run.",
-           default="reports"),
-    Option("insecure", "Do not verify the target's TLS certificate.", kind=bool, flag=True,
-           default=False),
-    Option("allow-unknown-defects", "Test against a spec with validator errors the suite does "
-           "not know.", kind=bool, flag=True, default=False),
+    Option(
+        "rate-limit",
+        "Maximum requests per second to the target (0: no limit).",
+        kind=float,
+        default=0.0,
+    ),
+    Option(
+        "report-dir", "Folder that receives one sub-folder of reports per run.", default="reports"
+    ),
+    Option(
+        "insecure",
+        "Do not verify the target's TLS certificate.",
+        kind=bool,
+        flag=True,
+        default=False,
+    ),
+    Option(
+        "allow-unknown-defects",
+        "Test against a spec with validator errors the suite does not know.",
+        kind=bool,
+        flag=True,
+        default=False,
+    ),
 )
 
 
@@ -204,10 +229,15 @@ def embedded_accounts(b2c_base_url: str, b2b_base_url: str) -> dict[str, Account
     }
 
 
-def _accounts(raw: dict[str, Any], base_url: str | None, business: str | None) -> dict[str, Account]:
+def _accounts(
+    raw: dict[str, Any], base_url: str | None, business: str | None
+) -> dict[str, Account]:
     accounts: dict[str, Account] = {}
-    pairs = {"private": ("user", "password"), "admin": ("admin-user", "admin-password"),
-             "buyer": ("buyer-user", "buyer-password")}
+    pairs = {
+        "private": ("user", "password"),
+        "admin": ("admin-user", "admin-password"),
+        "buyer": ("buyer-user", "buyer-password"),
+    }
     for role, (login_name, password_name) in pairs.items():
         login, password = raw[login_name], raw[password_name]
         if bool(login) != bool(password):

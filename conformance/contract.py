@@ -176,7 +176,7 @@ def _read(path: Path) -> bytes:
 
 def _parse(path: Path, raw_bytes: bytes) -> dict[str, Any]:
     try:
-        document = yaml.load(raw_bytes.decode("utf-8"), Loader=_StringDatesLoader)  # noqa: S506
+        document = yaml.load(raw_bytes.decode("utf-8"), Loader=_StringDatesLoader)
     except UnicodeDecodeError as exc:
         raise SpecError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
@@ -185,7 +185,9 @@ def _parse(path: Path, raw_bytes: bytes) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise SpecError(f"{where}: invalid YAML: {problem}") from None
     if not isinstance(document, dict):
-        raise SpecError(f"{path}:1: expected an OpenAPI document (a mapping), found {document!r:.40}")
+        raise SpecError(
+            f"{path}:1: expected an OpenAPI document (a mapping), found {document!r:.40}"
+        )
     document = _string_keys(document)
     version = str(document.get("openapi", ""))
     if not version.startswith("3.0"):

@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from conformance.config import Account
+from conformance.generators import unique_iban
 from conformance.ledger import Entry, Ledger
 from conformance.target import Target
 
@@ -54,9 +55,13 @@ class Entities:
     def create_payment(self, account: Account, customers: str) -> str:
         """Create a payment instrument with the first option the target offers; return its id."""
         url = f"{account.base_url}/{customers}/-/payments"
-        option = self._first_payment_option(account, url)
-        body = {"name": option["id"], "parameters": option.get("parameters", [])}
-        return self._create("payment", account, url, body, self._item_id)
+        errors = []
+        for body in self._payment_bodies(account, url):
+            try:
+                return self._create("payment", account, url, body, self._item_id)
+            except EntityError as exc:
+                errors.append(str(exc))
+        raise EntityError("; ".join(errors) or f"OPTIONS {url} offered no payment option")
 
     def create_user(self, account: Account) -> str:
         """Create a business user under the admin's customer and return its login."""
@@ -114,23 +119,42 @@ class Entities:
             raise EntityError(f"the create response names no item: {response.text[:200]}")
         return str(identifier)
 
-    def _first_payment_option(self, account: Account, url: str) -> dict[str, Any]:
+    def _payment_bodies(self, account: Account, url: str) -> list[dict[str, Any]]:
+        """Return a create body for each payment option the target offers, most likely first.
+
+        Options with parameters come first: their values (an IBAN, a holder) can be
+        made unique, while a second instrument without parameters is a duplicate.
+        """
         headers = {**JSON, **self.target.auth_headers(account)}
         response = self.target.request("OPTIONS", url, headers=headers)
         try:
             methods = response.json().get("methods", [])
         except (ValueError, AttributeError):
             methods = []
+        bodies = []
         for method in methods:
             for payment in method.get("payments") or []:
-                if payment.get("id"):
-                    parameters = [
-                        {"name": parameter.get("name"), "value": parameter.get("value", "x")}
-                        for parameter in payment.get("paymentParameters") or []
-                        if isinstance(parameter, dict)
-                    ]
-                    return {"id": payment["id"], "parameters": parameters}
-        raise EntityError(f"OPTIONS {url} offered no payment option ({response.status_code})")
+                if not payment.get("id"):
+                    continue
+                names = [
+                    parameter.get("name") or parameter.get("key")
+                    for parameter in payment.get("paymentParameters") or []
+                    if isinstance(parameter, dict)
+                ]
+                if any(name and "giftcard" in name.lower() for name in names):
+                    continue  # a gift card number must exist on the target
+                parameters = [
+                    {"name": name, "value": self._parameter_value(str(name))}
+                    for name in names
+                    if name
+                ]
+                bodies.append({"name": payment["id"], "parameters": parameters})
+        return sorted(bodies, key=lambda body: not body["parameters"])
+
+    def _parameter_value(self, name: str) -> str:
+        if name.lower() == "iban":
+            return unique_iban()
+        return f"Conformance {self.run_id}"
 
     # Discovery ----------------------------------------------------------------
 
@@ -159,7 +183,9 @@ def cleanup_ledger(ledger: Ledger, target: Target) -> list[Entry]:
     remaining = []
     for entry in ledger.open_entries():
         if entry.url is None:
-            ledger.update(entry, "unknown", note="no URL recorded; the create may not have happened")
+            ledger.update(
+                entry, "unknown", note="no URL recorded; the create may not have happened"
+            )
             remaining.append(entry)
             continue
         account = target.accounts.get(entry.role)

@@ -13,6 +13,7 @@ left on a shared system can be recognised.
 
 from __future__ import annotations
 
+import itertools
 import string
 from typing import Any
 
@@ -34,12 +35,16 @@ NAME_LETTERS = string.ascii_letters
 names = st.text(alphabet=NAME_LETTERS, min_size=2, max_size=20).map(str.capitalize)
 
 
+# Hypothesis replays its simplest example first in every test, so uniqueness comes
+# from a process-wide counter instead of drawn values.
+_login_numbers = itertools.count(1)
+
+
 @st.composite
 def logins(draw: st.DrawFn, run_id: str) -> str:
     """Draw a unique e-mail login under the reserved test domain, tagged with the run id."""
-    local = draw(st.text(alphabet=string.ascii_lowercase + string.digits, min_size=4, max_size=12))
-    unique = draw(st.uuids()).hex[:8]
-    return f"icmc-{run_id}-{local}-{unique}@{RESERVED_DOMAIN}"
+    local = draw(st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=12))
+    return f"icmc-{run_id}-{next(_login_numbers)}-{local}@{RESERVED_DOMAIN}"
 
 
 @st.composite
@@ -115,4 +120,34 @@ def user_values(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
         "firstName": draw(names),
         "lastName": f"{draw(names)} {run_id}",
         "active": True,
+    }
+
+
+@st.composite
+def paging_query(draw: st.DrawFn) -> dict[str, str]:
+    """Draw the user list's ``offset`` and ``limit`` as the decimal strings ICM parses."""
+    return {
+        "offset": str(draw(st.integers(min_value=0, max_value=60))),
+        "limit": str(draw(st.integers(min_value=1, max_value=100))),
+    }
+
+
+def unique_iban(country: str = "DE") -> str:
+    """Return a syntactically valid IBAN that no earlier call returned."""
+    digits = f"{next(_login_numbers):018d}"
+    return f"{country}89{digits}"
+
+
+@st.composite
+def payment_values(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
+    """Draw a payment instrument of the inSPIRED demo's methods, unique per call."""
+    method = draw(st.sampled_from(["ISH_DEBIT_TRANSFER", "ISH_INVOICE"]))
+    if method == "ISH_INVOICE":
+        return {"name": method}
+    return {
+        "name": method,
+        "parameters": [
+            {"name": "holder", "value": f"Conformance {run_id}"},
+            {"name": "IBAN", "value": unique_iban()},
+        ],
     }

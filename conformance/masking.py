@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -51,10 +52,8 @@ def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Mask secret JSON fields, form fields and the given literal secrets in a body or command."""
     stripped = text.strip()
     if stripped.startswith(("{", "[")):
-        try:
+        with contextlib.suppress(ValueError):
             text = json.dumps(mask_json(json.loads(stripped)), ensure_ascii=False)
-        except ValueError:
-            pass
     text = _FORM_FIELD.sub(lambda match: f"{match.group('name')}={MASK}", text)
     text = re.sub(
         r"(<(?:password|securityQuestionAnswer)>)[^<]*(</)", rf"\g<1>{MASK}\g<2>", text, flags=re.I

@@ -54,6 +54,7 @@ class TestResult:
     exercised: set[str] = field(default_factory=set)
     failures: list[FailureRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    contract_gaps: set[str] = field(default_factory=set)
 
     def failed_requirements(self) -> set[str]:
         return {req for failure in self.failures for req in failure.requirements}
@@ -87,8 +88,14 @@ class RunResults:
                 status = "passed"
             else:
                 status = "skipped"
-            rows.append({**operation, **counts, "status": status,
-                         "tests": sorted(test.test_id for test in tests)})
+            rows.append(
+                {
+                    **operation,
+                    **counts,
+                    "status": status,
+                    "tests": sorted(test.test_id for test in tests),
+                }
+            )
         return rows
 
     def requirement_table(self, requirements: list[Any]) -> list[dict[str, Any]]:
@@ -112,15 +119,17 @@ class RunResults:
                 status = "error"
             elif passed_by:
                 status = "passed"
-            rows.append({
-                "id": requirement.id,
-                "level": requirement.level,
-                "text": requirement.text,
-                "operations": list(requirement.operations),
-                "status": status,
-                "failed_by": sorted(failed_by),
-                "passed_by": len(passed_by),
-            })
+            rows.append(
+                {
+                    "id": requirement.id,
+                    "level": requirement.level,
+                    "text": requirement.text,
+                    "operations": list(requirement.operations),
+                    "status": status,
+                    "failed_by": sorted(failed_by),
+                    "passed_by": len(passed_by),
+                }
+            )
         return rows
 
     def to_json(
@@ -144,8 +153,11 @@ class RunResults:
         for test in self.tests.values():
             totals[test.status] = totals.get(test.status, 0) + 1
         broken = sorted(row["id"] for row in requirement_rows if row["status"] == "failed")
-        verdict = "conformant" if not totals["failed"] and not totals["error"] else (
-            "non-conformant" if totals["failed"] else "error")
+        verdict = (
+            "conformant"
+            if not totals["failed"] and not totals["error"]
+            else ("non-conformant" if totals["failed"] else "error")
+        )
         return {
             "format_version": FORMAT_VERSION,
             "run": {
@@ -186,12 +198,16 @@ class RunResults:
                 for test in sorted(self.tests.values(), key=lambda t: t.test_id)
             ],
             "failures": failures,
+            "contract_gaps": sorted(
+                {gap for test in self.tests.values() for gap in test.contract_gaps}
+            ),
         }
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` as indented UTF-8 JSON with sorted keys, atomically."""
     temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
+    temporary.write_text(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     temporary.replace(path)

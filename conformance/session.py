@@ -34,8 +34,14 @@ RESULTS_NAME = "results.json"
 class ConformanceSession:
     """State shared by every test of one pytest session."""
 
-    def __init__(self, settings: Settings, contract: Contract, catalogue: Catalogue,
-                 report_dir: Path, run_id: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        contract: Contract,
+        catalogue: Catalogue,
+        report_dir: Path,
+        run_id: str,
+    ) -> None:
         self.settings = settings
         self.contract = contract
         self.catalogue = catalogue
@@ -52,7 +58,9 @@ class ConformanceSession:
     def prepare(cls, values: dict[str, Any], worker: str | None = None) -> ConformanceSession:
         """Resolve settings, load the contract and catalogue, and create the report folder."""
         settings = resolve(values)
-        contract = load_contract(settings.spec, allow_unknown_defects=settings.allow_unknown_defects)
+        contract = load_contract(
+            settings.spec, allow_unknown_defects=settings.allow_unknown_defects
+        )
         catalogue = Catalogue.load()
         run_id = uuid.uuid4().hex[:6]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -171,7 +179,9 @@ def summary_lines(data: dict[str, Any], report_dir: Path) -> list[str]:
         f"{data['run']['requests_sent']} requests",
     ]
     if data["broken_requirements"]:
-        lines.append("icm-conformance: broken requirements: " + ", ".join(data["broken_requirements"]))
+        lines.append(
+            "icm-conformance: broken requirements: " + ", ".join(data["broken_requirements"])
+        )
     lines.append(f"icm-conformance: reports in {report_dir}")
     return lines
 

@@ -133,7 +133,11 @@ class Target:
         response = self.request(
             "POST",
             url,
-            data={"grant_type": "password", "username": account.login, "password": account.password},
+            data={
+                "grant_type": "password",
+                "username": account.login,
+                "password": account.password,
+            },
         )
         self._raise_if_rejected(account, response, url)
         try:
@@ -194,7 +198,11 @@ def describe_connection_error(url: str, exc: requests.exceptions.RequestExceptio
         )
     if isinstance(exc, requests.exceptions.Timeout):
         return f"{url} did not answer within the request timeout; raise --timeout or check the host"
-    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
+    if (
+        "NameResolutionError" in text
+        or "Name or service not known" in text
+        or "getaddrinfo" in text
+    ):
         return f"cannot resolve the host name {host!r} of {url}; check the base URL"
     if isinstance(exc, requests.exceptions.ConnectionError):
         return f"cannot connect to {url} ({_last_reason(text)}); is the target running?"
@@ -205,7 +213,7 @@ def _last_reason(text: str) -> str:
     for marker in ("Errno", "SSLError(", "Failed to establish a new connection:"):
         if marker in text:
             reason = text[text.rindex(marker) :]
-            return reason.split("'))")[0].split("\")")[0].strip(" ()'\"")[:160]
+            return reason.split("'))")[0].split('")')[0].strip(" ()'\"")[:160]
     return text[:160]
 
 

@@ -75,11 +75,20 @@ def _option_flags() -> list[Any]:
         if option.secret:
             continue
         if option.flag:
-            decorators.append(click.option(f"--{option.name}", option.dest, is_flag=True,
-                                           default=None, help=option.help))
+            decorators.append(
+                click.option(
+                    f"--{option.name}", option.dest, is_flag=True, default=None, help=option.help
+                )
+            )
         else:
-            decorators.append(click.option(f"--{option.name}", option.dest, default=None,
-                                           help=f"{option.help} [env: {option.env}]"))
+            decorators.append(
+                click.option(
+                    f"--{option.name}",
+                    option.dest,
+                    default=None,
+                    help=f"{option.help} [env: {option.env}]",
+                )
+            )
     return decorators
 
 
@@ -91,19 +100,30 @@ def _with_options(function: Any) -> Any:
 
 @click.command("run")
 @_with_options
-@click.option("-k", "keyword", default=None, help="Run only tests whose id matches this pytest "
-              "-k expression, e.g. 'Address and positive'.")
+@click.option(
+    "-k",
+    "keyword",
+    default=None,
+    help="Run only tests whose id matches this pytest -k expression, e.g. 'Address and positive'.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not draw the progress bar.")
-@click.option("--pytest-arg", "pytest_args", multiple=True,
-              help="Pass one more argument to pytest (repeatable), e.g. --pytest-arg=-x.")
-def run(keyword: str | None, no_progress: bool, pytest_args: tuple[str, ...], **values: Any) -> None:
+@click.option(
+    "--pytest-arg",
+    "pytest_args",
+    multiple=True,
+    help="Pass one more argument to pytest (repeatable), e.g. --pytest-arg=-x.",
+)
+def run(
+    keyword: str | None, no_progress: bool, pytest_args: tuple[str, ...], **values: Any
+) -> None:
     """Run the conformance suite and print a table per operation.
 
     Without --base-url the suite starts the embedded reference server.
     Passwords come from ICM_PASSWORD, ICM_ADMIN_PASSWORD and ICM_BUYER_PASSWORD.
     """
-    console = Console(stderr=False)
-    args = ["--icm", "-p", "no:cacheprovider", "-q", "--no-header", "-p", "no:terminal"]
+    # A pipe or CI log gets a fixed width, so the table does not wrap at 80 columns.
+    console = Console(stderr=False, width=None if sys.stdout.isatty() else 160)
+    args = ["--icm", "-p", "no:cacheprovider", "-p", "no:terminal"]
     for option in OPTIONS:
         value = values.get(option.dest)
         if value is None:
@@ -137,24 +157,32 @@ def _finish(console: Console, observer: RunObserver, pytest_exit: int) -> int:
 
 def print_summary(console: Console, data: dict[str, Any], report_dir: Path) -> None:
     """Print the table per operation, the broken requirements and where the reports are."""
-    table = Table(title=f"{data['spec']['title']} {data['spec']['version']} — "
-                  f"{data['run']['target']}", title_justify="left")
+    table = Table(
+        title=f"{data['spec']['title']} {data['spec']['version']} — {data['run']['target']}",
+        title_justify="left",
+    )
     for column in ("operation", "operationId", "passed", "failed", "errors", "skipped"):
-        table.add_column(column, justify="right" if column in _STATUS_STYLE or column == "errors"
-                         else "left")
+        table.add_column(
+            column, justify="right" if column in _STATUS_STYLE or column == "errors" else "left"
+        )
     for row in data["operations"]:
         style = _STATUS_STYLE.get(row["status"], "")
         table.add_row(
-            row["key"], row["operation_id"], str(row["passed"]),
+            row["key"],
+            row["operation_id"],
+            str(row["passed"]),
             f"[red]{row['failed']}[/red]" if row["failed"] else "0",
             f"[magenta]{row['error']}[/magenta]" if row["error"] else "0",
             f"[yellow]{row['skipped']}[/yellow]" if row["skipped"] else "0",
-            style=None if style == "green" else None,
+            style=style if style != "green" else None,
         )
     console.print(table)
     if data["workarounds"]:
         names = ", ".join(item["name"] for item in data["workarounds"])
         console.print(f"Workarounds for published defects: {names}")
+    gaps = data.get("contract_gaps", [])
+    if gaps:
+        console.print(f"Contract gaps (reported, not failures): {len(gaps)}; see results.json")
     broken = [row for row in data["requirements"] if row["status"] == "failed"]
     if broken:
         console.print("[bold red]Broken requirements:[/bold red]")
@@ -162,8 +190,10 @@ def print_summary(console: Console, data: dict[str, Any], report_dir: Path) -> N
             console.print(f"  [red]{row['id']}[/red] ({row['level']}) {row['text']}")
             for failure in data["failures"]:
                 if row["id"] in failure["requirements"]:
-                    console.print(f"      {failure['test_id']}: {failure['title']} "
-                                  f"(HTTP {failure['status_code']})")
+                    console.print(
+                        f"      {failure['test_id']}: {failure['title']} "
+                        f"(HTTP {failure['status_code']})"
+                    )
                     break
     totals = data["totals"]
     verdict = data["verdict"]
@@ -178,4 +208,3 @@ def print_summary(console: Console, data: dict[str, Any], report_dir: Path) -> N
         f"{data['run']['requests_sent']} requests, seed {data['run']['seed']}"
     )
     console.print(f"Reports: {report_dir}")
-

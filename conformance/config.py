@@ -100,6 +100,11 @@ OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "server-fault",
+        "Start the embedded reference server with this seeded fault "
+        "(`icm-conformance serve --list-faults` lists them; used by the self-test).",
+    ),
+    Option(
         "allow-unknown-defects",
         "Test against a spec with validator errors the suite does not know.",
         kind=bool,
@@ -136,6 +141,7 @@ class Settings:
     report_dir: Path
     insecure: bool
     allow_unknown_defects: bool
+    server_fault: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -158,6 +164,7 @@ class Settings:
             "rate_limit": self.rate_limit,
             "insecure": self.insecure,
             "allow_unknown_defects": self.allow_unknown_defects,
+            "server_fault": self.server_fault,
         }
 
 
@@ -203,6 +210,7 @@ def resolve(values: dict[str, Any]) -> Settings:
         report_dir=Path(raw["report-dir"]),
         insecure=bool(raw["insecure"]),
         allow_unknown_defects=bool(raw["allow-unknown-defects"]),
+        server_fault=_check_fault(raw["server-fault"], base_url),
     )
 
 
@@ -256,6 +264,22 @@ def _accounts(
             site_url = base_url if role == "private" else business
             accounts[role] = Account(role, str(login), str(password), str(site_url))
     return accounts
+
+
+def _check_fault(name: str | None, base_url: str | None) -> str | None:
+    if not name:
+        return None
+    if base_url is not None:
+        raise ConfigurationError(
+            f"--icm-server-fault {name!r} applies to the embedded server only; drop --icm-base-url"
+        )
+    from conformance.server import FAULTS
+
+    if name not in FAULTS:
+        raise ConfigurationError(
+            f"--icm-server-fault {name!r} is not a known fault; known: {', '.join(sorted(FAULTS))}"
+        )
+    return name
 
 
 def _check_url(name: str, value: Any) -> str | None:

@@ -78,7 +78,7 @@ class ConformanceSession:
         if settings.embedded:
             from conformance.server import ReferenceServer
 
-            self.server = ReferenceServer(host="127.0.0.1", port=0)
+            self.server = ReferenceServer(host="127.0.0.1", port=0, fault=settings.server_fault)
             self.server.start()
             base_url = self.server.base_url()
             business_base_url = self.server.base_url(site="inSPIRED-inTRONICS_Business-Site")

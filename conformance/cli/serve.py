@@ -35,7 +35,7 @@ def _print_faults() -> None:
 @click.option(
     "--no-simple-registration",
     is_flag=True,
-    help="Switch POST /privatecustomers/simple off (it then answers 501).",
+    help="Switch POST /privatecustomers/simple off (it then responds with 501).",
 )
 @click.option("--list-faults", is_flag=True, help="Print the seeded faults and exit.")
 def serve(

@@ -1,5 +1,5 @@
 """The WSGI application of the reference server: URL parsing, authentication, routing, content
-negotiation, error mapping and rendering of every answer."""
+negotiation, error mapping and rendering of every response."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from conformance.server.context import (
     SERVER_GROUP,
     SITES,
     XML,
+    Operation,
     Reply,
     RequestContext,
     Settings,
@@ -36,12 +37,14 @@ from conformance.server.xmlcodec import string_to_xml, to_xml
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
-# Bodies up to this size are read and discarded after an early answer, so that the client is
+# Bodies up to this size are read and discarded after an early response, so that the client is
 # not cut off by a reset while it still sends.
 MAX_DRAIN_BYTES = 64 * 1024 * 1024
 ERROR_KEY_HEADER = "error-key"
 PLAIN = "text/plain"
 WRONG_XML_ROOT = "Response"
+# Deliberately absent from the contract's list, for the error-key-undocumented fault.
+UNDOCUMENTED_ADDRESS_KEY = "customer.address.invalid.error"
 
 
 class _Request(Request):
@@ -116,12 +119,15 @@ class ReferenceApp:
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
-        """Answer one request; never raises."""
+        """Return the response to one request; never raises."""
         exchange = _Exchange()
         try:
             with self.store.lock:
                 reply = self._dispatch(request, exchange)
         except ApiError as error:
+            logger.debug(
+                "Rejected %s %s: %s %s", request.method, request.path, error.status, error.message
+            )
             reply = Reply(error.status, error.message, headers=dict(error.headers))
             if error.error_key:
                 reply.headers[ERROR_KEY_HEADER] = error.error_key
@@ -149,6 +155,8 @@ class ReferenceApp:
         return parsed
 
     def _dispatch(self, request: Request, exchange: _Exchange) -> Reply:
+        # Errors before routing follow the Accept header too, falling back to JSON.
+        exchange.media = negotiate(request, (JSON, XML)) or JSON
         parsed = self._parse_url(request)
         exchange.site = parsed.site
         caller = identify(
@@ -189,11 +197,24 @@ class ReferenceApp:
         try:
             return operation.handler(ctx, keys)
         except ApiError as error:
-            if error.status == 404 and error.error_key is None:
-                error.error_key = operation.not_found_key
+            self._set_error_key(error, operation)
             raise
         finally:
             exchange.user = ctx.user
+
+    def _set_error_key(self, error: ApiError, operation: Operation) -> None:
+        """Give a 404 or 400 without a key the operation's documented key, and apply the
+        error-key faults, which concern the 400s of address creation."""
+        if error.error_key is None and error.status == 404:
+            error.error_key = operation.not_found_key
+        if error.error_key is None and error.status == 400:
+            error.error_key = operation.bad_request_key
+        if error.status != 400 or not operation.operation_id.startswith("createAddress"):
+            return
+        if self.settings.fault == "error-key-missing":
+            error.error_key = None
+        elif self.settings.fault == "error-key-undocumented":
+            error.error_key = UNDOCUMENTED_ADDRESS_KEY
 
     def _render(self, request: Request, exchange: _Exchange, reply: Reply) -> Response:
         body, content_type = self._body(exchange.media, reply)

@@ -1,8 +1,8 @@
 """Identify the caller of a request: Basic credentials, a bearer token or the
 ``authentication-token`` header, in that order of precedence.
 
-ICM semantics: wrong Basic credentials answer 401; an ``authentication-token`` that does not
-verify answers 400 with ``error-key: AuthenticationTokenInvalid``; an expired one turns the
+ICM semantics: wrong Basic credentials get 401. An ``authentication-token`` that does not
+verify gets 400 with ``error-key: AuthenticationTokenInvalid``. An expired one turns the
 caller anonymous and the response carries ``error-key: AuthenticationTokenOutdated``.
 """
 

@@ -2,7 +2,7 @@
 
 Unknown properties are ignored and scalars are coerced leniently (a number sent for a string
 property becomes its text), but a value that cannot map at all, such as an object where a string
-belongs, is a client error: ICM answers unmappable JSON with 400.
+belongs, is a client error: ICM responds to unmappable JSON with 400.
 """
 
 from __future__ import annotations

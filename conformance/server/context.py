@@ -43,7 +43,7 @@ class Settings:
 
 @dataclass
 class Reply:
-    """What a handler answers: status, payload (resource dict, message or None) and headers.
+    """What a handler returns: status, payload (resource dict, message or None) and headers.
 
     ``schema`` names the resource object shape of a dict payload, for XML rendering.
     """
@@ -56,17 +56,19 @@ class Reply:
 
 @dataclass(frozen=True)
 class Operation:
-    """One API operation: its handler and how it answers refusals.
+    """One API operation: its handler and the statuses of its rejections.
 
     ``denied_status`` is the status for a customer or user key that belongs to somebody else
-    (403 where the operation documents it, else 404). ``not_found_key`` is the error-key that
-    every 404 of the operation carries, if the contract documents one.
+    (403 where the operation documents it, else 404). ``not_found_key`` and ``bad_request_key``
+    are the error-keys that a 404 or 400 of the operation carries when the handler sets none
+    (a malformed body, for example), for operations whose documentation lists keys.
     """
 
     operation_id: str
     handler: Callable[[RequestContext, dict[str, str]], Reply]
     denied_status: int = 404
     not_found_key: str | None = None
+    bad_request_key: str | None = None
 
 
 @dataclass
@@ -114,7 +116,7 @@ class RequestContext:
     def body(self, schema_name: str) -> dict[str, Any]:
         """Decode the request body by its Content-Type and bind it to ``schema_name``.
 
-        An empty body binds to an empty object, so the handler's own validation answers (the
+        An empty body binds to an empty object, so the handler's own validation responds (the
         contract marks no request body as required). Raises ApiError 415 for an unsupported media
         type and 400 for a malformed or unmappable body.
         """

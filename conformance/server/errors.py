@@ -1,10 +1,10 @@
-"""The exception that resource handlers raise to answer with an HTTP error."""
+"""The exception that resource handlers raise to respond with an HTTP error."""
 
 from __future__ import annotations
 
 
 class ApiError(Exception):
-    """An error answer: status, optional ``error-key`` header value, message and extra headers."""
+    """An error response: status, optional ``error-key`` header value, message and extra headers."""
 
     def __init__(
         self,

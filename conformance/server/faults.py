@@ -31,7 +31,7 @@ _CATALOGUE: tuple[Fault, ...] = (
     Fault(
         "status-undocumented",
         "status",
-        "Creating a new address answers 202, a status the contract does not document.",
+        "Creating a new address responds with 202, a status the contract does not document.",
     ),
     Fault(
         "error-key-missing",
@@ -71,22 +71,22 @@ _CATALOGUE: tuple[Fault, ...] = (
     Fault(
         "address-not-stored",
         "state",
-        "Address creation answers 201 with a Link, but the address is never stored.",
+        "Address creation responds with 201 and a Link, but the address is never stored.",
     ),
     Fault(
         "address-update-lost",
         "state",
-        "Address update answers 200 with the new data, but the stored address stays unchanged.",
+        "Address update responds with 200 and the new data, but the stored address is unchanged.",
     ),
     Fault(
         "address-delete-ignored",
         "state",
-        "Address deletion answers 204, but the address stays.",
+        "Address deletion responds with 204, but the address stays.",
     ),
     Fault(
         "address-duplicate-created",
         "state",
-        "Posting a duplicate address creates a second address and answers 201 instead of 200.",
+        "A duplicate address is stored a second time and the response is 201 instead of 200.",
     ),
     Fault(
         "address-last-deletable",
@@ -107,7 +107,7 @@ _CATALOGUE: tuple[Fault, ...] = (
     Fault(
         "token-invalid-accepted",
         "authentication",
-        "An invalid authentication-token is treated as anonymous instead of answering 400.",
+        "An invalid authentication-token is treated as anonymous instead of responding with 400.",
     ),
     Fault(
         "readonly-field-changes",
@@ -122,12 +122,12 @@ _CATALOGUE: tuple[Fault, ...] = (
     Fault(
         "batch-207-no-header",
         "status",
-        "A partially successful user batch answers 207 without the not-created-users header.",
+        "A partially successful user batch responds with 207 without the not-created-users header.",
     ),
     Fault(
         "server-error-on-edge",
         "robustness",
-        "Creating an address with an empty required field answers 500 instead of 400.",
+        "Creating an address with an empty required field responds with 500 instead of 400.",
     ),
     Fault(
         "link-absolute-uri",

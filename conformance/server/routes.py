@@ -24,6 +24,9 @@ Handler = Callable[[RequestContext, dict[str, str]], Reply]
 ADDRESS_NOT_FOUND = "customer.address.not_found.error"
 ADDRESS_GET_NOT_FOUND = "customer.address_not_found.error"
 PAYMENT_NOT_FOUND = "payment.instrument.not_found.error"
+ADDRESS_MISSING_FIELDS = "customer.address.missing_fields.error"
+PAYMENT_INVALID_FIELDS = "shopping_cart.payment.invalid_fields.error"
+CUSTOMER_INVALID_FIELDS = "customer.invalid_fields.error"
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,13 @@ class Route:
 
 
 def _op(
-    operation_id: str, handler: Handler, denied: int = 404, not_found_key: str | None = None
+    operation_id: str,
+    handler: Handler,
+    denied: int = 404,
+    not_found_key: str | None = None,
+    bad_request_key: str | None = None,
 ) -> Operation:
-    return Operation(operation_id, handler, denied, not_found_key)
+    return Operation(operation_id, handler, denied, not_found_key, bad_request_key)
 
 
 def _address_routes(base: tuple[str, ...], suffix: str) -> list[Route]:
@@ -67,7 +74,10 @@ def _address_routes(base: tuple[str, ...], suffix: str) -> list[Route]:
             {
                 "GET": _op(f"getAddresses{suffix}", addresses.list_addresses),
                 "POST": _op(
-                    f"createAddress{suffix}", addresses.create_address, 404, ADDRESS_NOT_FOUND
+                    f"createAddress{suffix}",
+                    addresses.create_address,
+                    not_found_key=ADDRESS_NOT_FOUND,
+                    bad_request_key=ADDRESS_MISSING_FIELDS,
                 ),
             },
         ),
@@ -78,7 +88,10 @@ def _address_routes(base: tuple[str, ...], suffix: str) -> list[Route]:
                     f"getAddress{suffix}", addresses.get_address, 404, ADDRESS_GET_NOT_FOUND
                 ),
                 "PUT": _op(
-                    f"updateAddress{suffix}", addresses.update_address, 404, ADDRESS_NOT_FOUND
+                    f"updateAddress{suffix}",
+                    addresses.update_address,
+                    not_found_key=ADDRESS_NOT_FOUND,
+                    bad_request_key=ADDRESS_MISSING_FIELDS,
                 ),
                 "DELETE": _op(f"deleteAddress{suffix}", addresses.delete_address),
             },
@@ -92,7 +105,11 @@ def _payment_routes(base: tuple[str, ...], suffix: str) -> list[Route]:
             (*base, "payments"),
             {
                 "GET": _op(f"getPayments{suffix}", payments.list_payments, 404, PAYMENT_NOT_FOUND),
-                "POST": _op(f"createPayment{suffix}", payments.create_payment),
+                "POST": _op(
+                    f"createPayment{suffix}",
+                    payments.create_payment,
+                    bad_request_key=PAYMENT_INVALID_FIELDS,
+                ),
                 "OPTIONS": _op(f"getPaymentOptions{suffix}", payments.payment_options),
             },
         ),
@@ -100,7 +117,11 @@ def _payment_routes(base: tuple[str, ...], suffix: str) -> list[Route]:
             (*base, "payments", "{payment}"),
             {
                 "GET": _op(f"getPayment{suffix}", payments.get_payment, 404, PAYMENT_NOT_FOUND),
-                "PUT": _op(f"updatePayment{suffix}", payments.update_payment),
+                "PUT": _op(
+                    f"updatePayment{suffix}",
+                    payments.update_payment,
+                    bad_request_key=PAYMENT_INVALID_FIELDS,
+                ),
                 "DELETE": _op(f"deletePayment{suffix}", payments.delete_payment),
             },
         ),
@@ -153,7 +174,13 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         ("privatecustomers",),
-        {"POST": _op("createCustomer_1", customers.create_private_customer)},
+        {
+            "POST": _op(
+                "createCustomer_1",
+                customers.create_private_customer,
+                bad_request_key=CUSTOMER_INVALID_FIELDS,
+            )
+        },
     ),
     Route(
         ("privatecustomers", "simple"),

@@ -79,7 +79,7 @@ class ReferenceServer:
         return f"{self.root_url}{site}/{app}"
 
     def start(self) -> ReferenceServer:
-        """Bind, serve in a daemon thread and wait until a real HTTP request is answered."""
+        """Bind, serve in a daemon thread and wait until it responds to a real HTTP request."""
         if self._server is not None:
             raise RuntimeError("ReferenceServer is already started.")
         self._server = make_server(
@@ -108,13 +108,13 @@ class ReferenceServer:
                 with _DIRECT.open(self.root_url, timeout=1.0):
                     return
             except urllib.error.HTTPError:
-                return  # Any HTTP answer, a 404 included, proves the server is serving.
+                return  # Any HTTP response, a 404 included, proves the server is serving.
             except OSError as error:
                 last_error = error
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(
-            f"Reference server on {self.host}:{self._requested_port} did not answer within "
+            f"Reference server on {self.host}:{self._requested_port} did not respond within "
             f"{READY_TIMEOUT_SECONDS} s: {last_error}"
         )
 

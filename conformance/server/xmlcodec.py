@@ -5,7 +5,7 @@ Rules, as OpenAPI 3.0 describes the ``xml`` object:
 * the root element is the schema's ``xml.name``;
 * properties marked ``xml.attribute`` (``name`` and ``type``) become attributes;
 * a nested object becomes an element named after the property;
-* a wrapped array becomes an element named after the property (or its ``xml.name``) that holds
+* a wrapped array becomes an element named after the property (or its ``xml.name``) that contains
   one element per item; an unwrapped array repeats the item element directly;
 * an item element is named by the item's ``xml.name``, else by the referenced schema's
   ``xml.name``, else by the property name.
@@ -89,7 +89,7 @@ def to_xml(payload: dict[str, Any], schema_name: str, root_name: str | None = No
 
 
 def string_to_xml(text: str) -> bytes:
-    """Serialize a plain string answer (an error message) as ``<error>`` document."""
+    """Serialize a plain string response (an error message) as an ``<error>`` document."""
     root = ET.Element("error")
     root.text = text
     return XML_DECLARATION + ET.tostring(root, encoding="utf-8", xml_declaration=False)

@@ -240,3 +240,24 @@ def test_address_matches_schema_types(
     usage = address.pop("usage")
     assert usage == {"empty": False}
     assert all(isinstance(value, str) for value in address.values())
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"firstName": {"a": 1}}', b"[]"])
+def test_create_malformed_body_keyed_400(owner: dict, http: requests.Session, body: bytes) -> None:
+    response = http.post(
+        owner["url"], data=body, headers={"Content-Type": "application/json"}, auth=owner["auth"]
+    )
+    assert response.status_code == 400
+    assert response.headers["error-key"] == "customer.address.missing_fields.error"
+
+
+def test_update_malformed_body_keyed_400(owner: dict, http: requests.Session) -> None:
+    address_id = http.get(owner["url"], auth=owner["auth"]).json()["elements"][0]["itemId"]
+    response = http.put(
+        f"{owner['url']}/{address_id}",
+        data=b"<Address>",
+        headers={"Content-Type": "text/xml"},
+        auth=owner["auth"],
+    )
+    assert response.status_code == 400
+    assert response.headers["error-key"] == "customer.address.missing_fields.error"

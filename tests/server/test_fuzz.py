@@ -2,7 +2,7 @@
 
 Every operation gets positive and negative examples, sent with Basic credentials of a demo user:
 operations below ``/customers/{CustomerKey}`` go to the B2B site as the business admin Jack Link,
-all others to the B2C site as Patricia Miller. No answer may be a 5xx or break the contract.
+all others to the B2C site as Patricia Miller. No response may be a 5xx or break the contract.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "customer-1.2.1.yaml"
 MAX_EXAMPLES = 12
 B2B_PREFIX = "/customers/{CustomerKey}"
 NUMERIC_QUERY = ("offset", "limit")
-# Seeded items that GET and PUT target, so their answers carry real resources. DELETE keeps
+# Seeded items that GET and PUT target, so their responses carry real resources. DELETE keeps
 # random keys, so the items survive the run. updatePayment documents no 404 at all.
 SEEDED_ITEMS = {
     "CustomerPaymentKey": {B2C_SITE: "pmiller-debit", B2B_SITE: "oilcorp-invoice"},
@@ -98,7 +98,7 @@ POSITIVE_CHECKS = [
 
 
 def _negative_status_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Check the status of an answer to invalid input, accepting an undocumented 400.
+    """Check the status of a response to invalid input, accepting an undocumented 400.
 
     ICM rejects unmappable input with 400 on every operation, documented or not.
     """

@@ -1,4 +1,4 @@
-"""Content negotiation, XML in both directions and the answers to bad input."""
+"""Content negotiation, XML in both directions and the responses to bad input."""
 
 from __future__ import annotations
 

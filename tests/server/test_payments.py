@@ -200,3 +200,14 @@ def test_business_payments(
     response = http.get(url, auth=demo_auth["bboldner"])
     assert response.status_code == 200
     assert response.json()["name"] == "ISH_INVOICE"
+
+
+def test_create_malformed_body_keyed_400(payments: dict, http: requests.Session) -> None:
+    response = http.post(
+        payments["url"],
+        data=b'{"parameters": 5}',
+        headers={"Content-Type": "application/json"},
+        auth=payments["auth"],
+    )
+    assert response.status_code == 400
+    assert response.headers["error-key"] == "shopping_cart.payment.invalid_fields.error"

@@ -2,7 +2,7 @@
 
 Register anonymously with the body the storefront's end-to-end test sends, log in with Basic,
 continue with the authentication-token, add an address, resolve the returned Link, update the
-address and read the updated address from the PUT answer.
+address and read the updated address from the PUT response.
 """
 
 from __future__ import annotations

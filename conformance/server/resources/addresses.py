@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from conformance.server.context import Reply, RequestContext
-from conformance.server.errors import ApiError, bad_request, conflict, forbidden, not_found
+from conformance.server.errors import bad_request, conflict, forbidden, not_found
 from conformance.server.resources.common import (
     customer_segment,
     drop_none,
@@ -24,8 +24,6 @@ INCONSISTENT_USAGE = "customer.address.update.error.inconsistentUsage"
 NOT_UPDATABLE = "customer.address.update.error.AddressNotUpdatable"
 LAST_ADDRESS = "customer.address.deletion.error.LastAddress"
 WRONG_REPOSITORY = "customer.address.deletion.error.WrongAddressRepository"
-# Deliberately absent from the contract's list, for the error-key-undocumented fault.
-UNDOCUMENTED_KEY = "customer.address.invalid.error"
 
 REQUIRED = ("firstName", "lastName", "addressLine1", "city", "countryCode")
 # Identity and derived fields: never written by clients, ignored when comparing addresses.
@@ -155,25 +153,12 @@ def list_addresses(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     return Reply(200, link_collection("addresses", links), "ResourceCollectionROLinkRO")
 
 
-def _creation_error_key(ctx: RequestContext, documented: str) -> str | None:
-    if ctx.fault("error-key-missing"):
-        return None
-    if ctx.fault("error-key-undocumented"):
-        return UNDOCUMENTED_KEY
-    return documented
-
-
 def create_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """POST a new address: 201 with a Link, or 200 with a Link to an identical address."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     data = ctx.body("AddressRO")
-    try:
-        usage = parse_usage(data.get("usage"), INVALID_USAGE)
-        fields = content_fields(ctx, data, MISSING_FIELDS)
-    except ApiError as error:
-        if error.status == 400 and error.error_key:
-            error.error_key = _creation_error_key(ctx, error.error_key)
-        raise
+    usage = parse_usage(data.get("usage"), INVALID_USAGE)
+    fields = content_fields(ctx, data, MISSING_FIELDS)
     duplicate = find_duplicate(customer, fields)
     if duplicate is not None and not ctx.fault("address-duplicate-created"):
         return Reply(200, _address_link(ctx, keys["customer"], customer, duplicate), "LinkRO")
@@ -193,7 +178,7 @@ def get_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
 
 def update_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
-    """PUT a whole address; answers 200 with the updated AddressRO."""
+    """PUT a whole address; responds with 200 and the updated AddressRO."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     address = _find(customer, keys["address"])
     if address.external:

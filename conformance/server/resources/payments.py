@@ -182,7 +182,7 @@ def list_payments(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
 
 def create_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
-    """POST a new payment instrument; answers 201 with a Link."""
+    """POST a new payment instrument; responds with 201 and a Link."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     data = ctx.body("PaymentRO")
     method_id = data.get("name")
@@ -261,7 +261,7 @@ def update_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
 
 def delete_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
-    """DELETE a payment instrument; answers 200 with a Link to the remaining instruments."""
+    """DELETE a payment instrument; responds with 200 and a Link to the remaining instruments."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     instrument = _find(customer, keys["payment"])
     del customer.payments[instrument.id]

@@ -1,8 +1,8 @@
 """The report bundle of one run: summary.md, report.html and certification.json.
 
-``results.json`` and ``junit.xml`` are written by the run itself; this module
-derives the other three files from ``results.json`` alone, so
-``icm-conformance report`` can rebuild them at any time.
+The run itself writes ``results.json`` and ``junit.xml``. This module derives
+the other three files from ``results.json`` alone, so ``icm-conformance report``
+can rebuild them at any time.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def write_bundle(
 ) -> None:
     """Write summary.md, report.html and certification.json for ``data`` into ``report_dir``.
 
-    ``product_file`` is the vendor's YAML product file (``ProductFileError`` if
-    invalid); ``history`` holds earlier results.json dicts for the trend chart.
+    ``product_file`` is the vendor's YAML product file, and ``ProductFileError`` is raised
+    if it is invalid. ``history`` is a list of earlier results.json dicts for the trend chart.
     """
     product = load_product(product_file) if product_file is not None else None
     write_bundle_for(report_dir, data, product=product, history=history)
@@ -92,9 +92,9 @@ def report_context(
         "failures": failures,
         "top_failures": failures[:TOP_FAILURES],
         "errored_tests": view.errored_tests(data),
-        "tests_chart": charts.stacked_bars("Tests per tag", view.tests_per_tag(data)),
+        "tests_chart": charts.stacked_bars("Tests per tag", view.tag_test_counts(data)),
         "requirements_chart": charts.stacked_bars(
-            "Requirements per tag", view.requirements_per_tag(data)
+            "Requirements per tag", view.tag_requirement_counts(data)
         ),
         "trend": charts.trend_chart(trend_runs) if history else None,
         "pass_rate": charts.pass_rate(data["totals"]),

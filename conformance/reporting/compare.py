@@ -1,9 +1,9 @@
 """``icm-conformance compare``: what changed between two runs.
 
 A failure is identified by the requirement it broke and the test that showed
-it; a test that ended in an error counts as a failure of the pseudo
-requirement ``(test error)``. Its signature is the set of checks that reported
-it, so a known failure whose checks changed is told apart from an unchanged one.
+it. A test that ended in an error counts as a failure of the pseudo
+requirement ``(test error)``. A failure's signature is the set of checks that
+reported it, which tells a known failure whose checks changed from an unchanged one.
 """
 
 from __future__ import annotations

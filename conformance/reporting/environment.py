@@ -32,8 +32,8 @@ def dependency_versions() -> dict[str, str | None]:
 def suite_commit(checkout: Path = PACKAGE_DIR.parent) -> str | None:
     """Return ``git rev-parse HEAD`` of the suite's own checkout, or None outside one.
 
-    An installed wheel lives in site-packages, which may sit inside some other
-    repository; the commit counts only if the checkout's top level is the
+    An installed wheel lives in site-packages, which may sit inside another
+    repository. So the commit counts only if the checkout's top level is the
     folder that contains the ``conformance`` package.
     """
     top = _git(checkout, "rev-parse", "--show-toplevel")

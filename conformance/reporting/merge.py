@@ -183,8 +183,8 @@ def _merged_deselected(runs: list[dict[str, Any]], test_count: int) -> int:
 
     Each pytest-split shard deselects the other shards' tests, so the sum of the
     shards' counts means nothing. With ``run.collected`` (items before
-    deselection, equal in every shard) the answer is collected minus the merged
-    test count. Without it, the shards' counts cannot be combined.
+    deselection, equal in every shard) the merged count is collected minus the
+    merged test count. Without it, the shards' counts cannot be combined.
     """
     collected = {run.get("collected") for run in runs}
     if len(collected) == 1 and None not in collected:

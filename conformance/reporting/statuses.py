@@ -1,4 +1,4 @@
-"""How results.json ranks statuses and derives its verdict from test totals."""
+"""The status order of results.json and the verdict rule it derives from test totals."""
 
 from __future__ import annotations
 

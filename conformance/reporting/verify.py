@@ -1,10 +1,10 @@
 """``icm-conformance verify``: check a report bundle the way a certification service would.
 
-Each check adds a problem (the bundle is invalid) or a warning. The rules are
-listed in docs/report-format.md; in short: every file is present, the digests
-in certification.json match results.json, results.json is consistent with
-itself, with the bundled catalogue and contract and with junit.xml, and the
-recorded certification verdict follows from the results.
+Each check adds a problem (the bundle is invalid) or a warning. A valid bundle
+has every file, and the digests in certification.json match results.json.
+results.json agrees with itself, the bundled catalogue and contract, and
+junit.xml, and the recorded certification verdict follows from the results.
+docs/report-format.md lists every rule.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from conformance.results import STATUS_ORDER
 # certification.json fields that must equal a fresh build from results.json. The suite
 # and generation time are left out: a rebuild on another machine may differ there.
 RECOMPUTED_FIELDS = (
+    "certification_format_version",
     "verdict",
     "reasons",
     "notes",

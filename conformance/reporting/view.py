@@ -1,4 +1,4 @@
-"""What the report shows, derived from results.json: matrices, per-tag counts, failures.
+"""Values the report shows, derived from results.json: matrices, per-tag counts, failures.
 
 The templates only lay these values out; every count and status is decided here.
 """
@@ -46,7 +46,7 @@ def operation_tags(data: dict[str, Any]) -> dict[str, str]:
     return {row["key"]: row.get("tag") or GENERAL_TAG for row in data["operations"]}
 
 
-def test_tag(test: dict[str, Any], tags: dict[str, str]) -> str:
+def tag_of_test(test: dict[str, Any], tags: dict[str, str]) -> str:
     """Return a test's tag: its operation's, else the second part of its id."""
     if test.get("operation") in tags:
         return tags[test["operation"]]
@@ -54,16 +54,16 @@ def test_tag(test: dict[str, Any], tags: dict[str, str]) -> str:
     return parts[1] if len(parts) > 2 else GENERAL_TAG
 
 
-def tests_per_tag(data: dict[str, Any]) -> dict[str, dict[str, int]]:
+def tag_test_counts(data: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Count tests per tag and status, tags in contract order."""
     tags = operation_tags(data)
     counts: dict[str, Counter[str]] = {tag: Counter() for tag in dict.fromkeys(tags.values())}
     for test in data["tests"]:
-        counts.setdefault(test_tag(test, tags), Counter())[test["status"]] += 1
+        counts.setdefault(tag_of_test(test, tags), Counter())[test["status"]] += 1
     return {tag: dict(counter) for tag, counter in counts.items() if counter}
 
 
-def requirements_per_tag(data: dict[str, Any]) -> dict[str, dict[str, int]]:
+def tag_requirement_counts(data: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Count requirements per tag of their operations; cross-cutting ones get their own row."""
     tags = operation_tags(data)
     counts: dict[str, Counter[str]] = {tag: Counter() for tag in dict.fromkeys(tags.values())}

@@ -41,36 +41,53 @@ SEEDED_ITEMS = {
 LOGINS = {B2C_SITE: "patricia@test.intershop.de", B2B_SITE: "jlink@test.intershop.de"}
 
 
+def _drop_matrix_parameters(contract: dict[str, Any], operation: dict[str, Any]) -> None:
+    """Remove references to the matrix parameters.
+
+    Published defect: they say `in: path` with `required: false`, which OpenAPI forbids.
+    """
+    matrix = set(contract.get("components", {}).get("parameters", {}))
+    operation["parameters"] = [
+        parameter
+        for parameter in operation.get("parameters", [])
+        if parameter.get("$ref", "").rsplit("/", 1)[-1] not in matrix
+    ]
+
+
+def _drop_links(operation: dict[str, Any]) -> None:
+    """Remove response links.
+
+    Published defect: `$response.body#/elements/{$index}/itemId` is no runtime expression.
+    """
+    for response in operation.get("responses", {}).values():
+        if isinstance(response, dict):
+            response.pop("links", None)
+
+
+def _narrow_numeric_query(operation: dict[str, Any]) -> None:
+    """Restrict offset and limit to digits.
+
+    The contract types them as free strings, and the server, like ICM, rejects non-numbers
+    with a 400 that the contract does not document.
+    """
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") in NUMERIC_QUERY and parameter.get("in") == "query":
+            parameter["schema"] = {**parameter["schema"], "pattern": "^[0-9]{1,6}$"}
+
+
 def _repaired_contract(path: Path) -> dict[str, Any] | None:
     """Load the contract and work around its published defects; None if it has no paths yet."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not raw.get("paths"):
         return None
     contract = copy.deepcopy(raw)
-    # Published defect: the matrix parameters say `in: path` with `required: false`, which
-    # OpenAPI forbids. Drop them and every reference to them.
-    matrix = set(contract.get("components", {}).get("parameters", {}))
-    contract.get("components", {}).pop("parameters", None)
     for item in contract["paths"].values():
         for operation in item.values():
-            if not isinstance(operation, dict):
-                continue
-            if "parameters" in operation:
-                operation["parameters"] = [
-                    parameter
-                    for parameter in operation["parameters"]
-                    if parameter.get("$ref", "").rsplit("/", 1)[-1] not in matrix
-                ]
-            # Published defect: `$response.body#/elements/{$index}/itemId` is no runtime
-            # expression, so the response links cannot be loaded.
-            for response in operation.get("responses", {}).values():
-                if isinstance(response, dict):
-                    response.pop("links", None)
-                    # Offset and limit are typed as free strings; the server, like ICM,
-                    # rejects non-numbers with 400, which the contract does not document.
-            for parameter in operation.get("parameters", []):
-                if parameter.get("name") in NUMERIC_QUERY and parameter.get("in") == "query":
-                    parameter["schema"] = {**parameter["schema"], "pattern": "^[0-9]{1,6}$"}
+            if isinstance(operation, dict):
+                _drop_matrix_parameters(contract, operation)
+                _drop_links(operation)
+                _narrow_numeric_query(operation)
+    contract.get("components", {}).pop("parameters", None)
     return contract
 
 
@@ -78,6 +95,7 @@ CONTRACT = _repaired_contract(SPEC_PATH)
 if CONTRACT is None:
     pytest.skip(f"{SPEC_PATH} holds no paths yet", allow_module_level=True)
 
+# from_dict rather than from_path, because the repaired copy exists only in memory.
 schema = schemathesis.openapi.from_dict(CONTRACT)
 # "-" is the caller's own customer and user: other keys are refused with statuses that some
 # operations do not document, which says nothing about the server.

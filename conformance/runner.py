@@ -33,18 +33,12 @@ from schemathesis.schemas import APIOperation
 
 from conformance import generators
 from conformance.catalogue import Catalogue
-from conformance.checks import (
-    REGISTRATION_OPERATIONS,
-    CheckFailure,
-    Exchange,
-    is_undocumented_rejection,
-    run_all,
-)
+from conformance.checks import REGISTRATION_OPERATIONS, CheckFailure, Exchange
 from conformance.config import Settings
 from conformance.contract import Contract, OperationInfo
 from conformance.entities import Entities, EntityError
-from conformance.masking import mask_curl, mask_headers, mask_text
-from conformance.results import FailureRecord, TestResult
+from conformance.recording import Recorder
+from conformance.results import TestResult
 from conformance.target import TOKEN_HEADER, Target
 
 logger = logging.getLogger(__name__)
@@ -109,7 +103,13 @@ class OperationTest:
             tag=info.tag,
             mode=mode,
         )
-        self._seen: dict[tuple[str, str, str], FailureRecord] = {}
+        self.recorder = Recorder(
+            self.result,
+            context.contract,
+            context.catalogue,
+            context.target,
+            context.settings.secrets(),
+        )
 
     # Entry point ----------------------------------------------------------------
 
@@ -381,91 +381,10 @@ class OperationTest:
         return exchange
 
     def _check(self, exchange: Exchange) -> None:
-        if is_undocumented_rejection(exchange):
-            self.result.contract_gaps.add(
-                f"{self.info.key}: rejects invalid input with 400, which the contract "
-                "does not document for this operation"
-            )
-        findings = run_all(exchange, self.context.contract, self.context.target)
-        status_requirements = self._status_requirements(exchange.response.status_code)
-        self.result.exercised.update(status_requirements)
-        for finding in findings:
-            if finding.failure is None:
-                self.result.exercised.update(finding.requirements)
-                continue
-            failure = finding.failure
-            if status_requirements:
-                failure = CheckFailure(
-                    failure.check,
-                    tuple(dict.fromkeys(failure.requirements + status_requirements)),
-                    failure.title,
-                    failure.message,
-                    failure.severity,
-                )
-            self._record(exchange, failure)
-
-    def _status_requirements(self, status: int) -> tuple[str, ...]:
-        """Return the contract requirements about this operation answering ``status``."""
-        requirements = self.context.catalogue.for_status(self.info.method, self.info.path, status)
-        # Only the per-operation entries (one operation or its /customers-/privatecustomers
-        # twin); broad ones such as AUTH-REQUIRED-401 are judged by their own checks.
-        return tuple(
-            req.id
-            for req in requirements
-            if req.source == "contract" and not req.is_cross_cutting and len(req.operations) <= 2
-        )
+        self.recorder.check(exchange)
 
     def _record(self, exchange: Exchange, failure: CheckFailure) -> None:
-        key = failure.key()
-        if key in self._seen:
-            self._seen[key].occurrences += 1
-            return
-        record = FailureRecord(
-            test_id=self.result.test_id,
-            operation=self.info.key,
-            check=failure.check,
-            requirements=list(failure.requirements),
-            title=failure.title,
-            message=mask_text(failure.message, self.context.settings.secrets()),
-            severity=failure.severity,
-            status_code=exchange.response.status_code,
-            request=self._captured_request(exchange.response.request),
-            response=self._captured_response(exchange.response),
-            curl=self._curl(exchange.response.request),
-        )
-        self._seen[key] = record
-        self.result.failures.append(record)
-
-    def _captured_request(self, request: requests.PreparedRequest) -> dict[str, Any]:
-        body = request.body
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
-        return {
-            "method": request.method,
-            "url": request.url,
-            "headers": mask_headers(request.headers),
-            "body": mask_text(str(text)[:4000], self.context.settings.secrets()),
-        }
-
-    def _captured_response(self, response: requests.Response) -> dict[str, Any]:
-        return {
-            "status_code": response.status_code,
-            "headers": mask_headers(response.headers),
-            "body": mask_text(response.text[:4000], self.context.settings.secrets()),
-            "elapsed": response.elapsed.total_seconds(),
-        }
-
-    def _curl(self, request: requests.PreparedRequest) -> str:
-        parts = [f"curl -X {request.method}"]
-        for name, value in mask_headers(request.headers).items():
-            if name.lower() in ("user-agent", "accept-encoding", "connection", "content-length"):
-                continue
-            parts.append(f"-H '{name}: {value}'")
-        body = request.body
-        if body:
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-            parts.append("-d '" + text.replace("'", "'\\''") + "'")
-        parts.append(f"'{request.url}'")
-        return mask_curl(" ".join(parts), self.context.settings.secrets())
+        self.recorder.record(exchange, failure)
 
 
 _NEW_CUSTOMER_CHECKED = frozenset(

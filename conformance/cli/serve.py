@@ -64,8 +64,21 @@ def serve(
     )
     try:
         server.start()
-    except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from error
+    except (OSError, RuntimeError) as error:
+        raise click.ClickException(
+            f"cannot serve on {host}:{port}: {error}; choose another --host or --port"
+        ) from error
+
+    _print_banner(server, fault)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("Stopping.")
+    finally:
+        server.stop()
+
+
+def _print_banner(server: ReferenceServer, fault: str | None) -> None:
     click.echo(f"B2C base URL: {server.base_url(site=B2C_SITE)}")
     click.echo(f"B2B base URL: {server.base_url(site=B2B_SITE)}")
     if fault:
@@ -74,9 +87,3 @@ def serve(
     for demo in DEMO_LOGINS:
         click.echo(f"  {demo.login:<30} {demo.name:<18} {demo.customer_no:<8} {demo.role}")
     click.echo("Press Ctrl-C to stop.")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        click.echo("Stopping.")
-    finally:
-        server.stop()

@@ -53,7 +53,7 @@ class _Request(Request):
 
 @dataclass
 class _Exchange:
-    """What the renderer needs to know about a request, filled in as dispatch proceeds."""
+    """Request facts for the renderer, filled in as dispatch proceeds."""
 
     site: str = ""
     user: User | None = None
@@ -167,14 +167,8 @@ class ReferenceApp:
             accept_invalid_tokens=self.settings.fault == "token-invalid-accepted",
         )
         exchange.user, exchange.outdated = caller.user, caller.outdated
-        found = find_route(parsed.segments)
-        if found is None:
-            raise not_found(f"No resource at {'/'.join(parsed.segments)!r}.")
-        route, keys = found
-        method = "GET" if request.method == "HEAD" else request.method
-        operation = route.operations.get(method)
-        if operation is None:
-            raise _method_not_allowed(route, request.method)
+
+        route, operation, keys = self._select_operation(request, parsed)
         media = negotiate(request, route.media_types)
         if media is None:
             exchange.media = PLAIN
@@ -183,6 +177,7 @@ class ReferenceApp:
         exchange.media = media
         if (request.content_length or 0) > MAX_BODY_BYTES:
             raise RequestEntityTooLarge()
+
         ctx = RequestContext(
             request=request,
             url=parsed,
@@ -201,6 +196,20 @@ class ReferenceApp:
             raise
         finally:
             exchange.user = ctx.user
+
+    def _select_operation(
+        self, request: Request, parsed: ParsedUrl
+    ) -> tuple[Route, Operation, dict[str, str]]:
+        """Return route, operation and URL keys of a request; raise 404 or 405 otherwise."""
+        found = find_route(parsed.segments)
+        if found is None:
+            raise not_found(f"No resource at {'/'.join(parsed.segments)!r}.")
+        route, keys = found
+        method = "GET" if request.method == "HEAD" else request.method
+        operation = route.operations.get(method)
+        if operation is None:
+            raise _method_not_allowed(route, request.method)
+        return route, operation, keys
 
     def _set_error_key(self, error: ApiError, operation: Operation) -> None:
         """Give a 404 or 400 without a key the operation's documented key, and apply the

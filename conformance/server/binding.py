@@ -1,8 +1,8 @@
 """Bind a decoded request body to a resource object shape, the way ICM's JSON mapper does.
 
-Unknown properties are ignored and scalars are coerced leniently (a number sent for a string
-property becomes its text), but a value that cannot map at all, such as an object where a string
-belongs, is a client error: ICM responds to unmappable JSON with 400.
+Unknown properties are ignored, and scalars are coerced leniently: a number sent for a string
+property becomes its text. A value that cannot map at all, such as an object where a string
+belongs, is a client error, because ICM responds to unmappable JSON with 400.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Settings:
 
 @dataclass
 class Reply:
-    """What a handler returns: status, payload (resource dict, message or None) and headers.
+    """Handler result: status, payload (resource dict, message or None) and headers.
 
     ``schema`` names the resource object shape of a dict payload, for XML rendering.
     """
@@ -58,7 +58,7 @@ class Reply:
 class Operation:
     """One API operation: its handler and the statuses of its rejections.
 
-    ``denied_status`` is the status for a customer or user key that belongs to somebody else
+    ``denied_status`` is the status for a customer or user key of another customer or user
     (403 where the operation documents it, else 404). ``not_found_key`` and ``bad_request_key``
     are the error-keys that a 404 or 400 of the operation carries when the handler sets none
     (a malformed body, for example), for operations whose documentation lists keys.

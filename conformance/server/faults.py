@@ -1,8 +1,8 @@
 """Catalogue of seeded faults: named, single deviations of the reference server from the contract.
 
 A fault makes the server misbehave in exactly one documented way, so that a test can prove the
-suite notices that deviation. The server code asks ``fault_active(name)`` (or compares its
-``fault`` attribute) at the one point where the faulty variant deviates.
+suite notices that deviation. Resource handlers call ``RequestContext.fault(name)``, and the app
+compares ``Settings.fault``, at the one point where the faulty variant deviates.
 
 To add a fault, append a ``Fault`` to ``_CATALOGUE`` and branch on its name where the
 deviation happens.

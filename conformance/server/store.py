@@ -140,9 +140,12 @@ class Store:
 
     def user_by_login(self, site: str, login: str) -> User | None:
         """Find a user of ``site`` by login, ignoring case as ICM does."""
-        wanted = login.casefold()
+        folded_login = login.casefold()
         for user in self.users.values():
-            if user.login.casefold() == wanted and self.customers[user.customer_id].site == site:
+            if (
+                user.login.casefold() == folded_login
+                and self.customers[user.customer_id].site == site
+            ):
                 return user
         return None
 

@@ -5,8 +5,9 @@ Rules, as OpenAPI 3.0 describes the ``xml`` object:
 * the root element is the schema's ``xml.name``;
 * properties marked ``xml.attribute`` (``name`` and ``type``) become attributes;
 * a nested object becomes an element named after the property;
-* a wrapped array becomes an element named after the property (or its ``xml.name``) that contains
-  one element per item; an unwrapped array repeats the item element directly;
+* a wrapped array becomes an element named after the property (or its ``xml.name``), which
+  contains one element per item;
+* an unwrapped array repeats the item element directly;
 * an item element is named by the item's ``xml.name``, else by the referenced schema's
   ``xml.name``, else by the property name.
 """

@@ -44,7 +44,7 @@ LOGINS = {B2C_SITE: "patricia@test.intershop.de", B2B_SITE: "jlink@test.intersho
 def _drop_matrix_parameters(contract: dict[str, Any], operation: dict[str, Any]) -> None:
     """Remove references to the matrix parameters.
 
-    Published defect: they say `in: path` with `required: false`, which OpenAPI forbids.
+    Published defect: they declare `in: path` with `required: false`, which OpenAPI forbids.
     """
     matrix = set(contract.get("components", {}).get("parameters", {}))
     operation["parameters"] = [
@@ -97,8 +97,8 @@ if CONTRACT is None:
 
 # from_dict rather than from_path, because the repaired copy exists only in memory.
 schema = schemathesis.openapi.from_dict(CONTRACT)
-# "-" is the caller's own customer and user: other keys are refused with statuses that some
-# operations do not document, which says nothing about the server.
+# "-" is the caller's own customer and user. Other keys are rejected with statuses that some
+# operations do not document, which would only repeat the contract's gaps.
 schema.config.update(parameters={"CustomerKey": "-", "CustomerItemUserKey": "-"})
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],

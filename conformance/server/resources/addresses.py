@@ -108,9 +108,9 @@ def _comparable(fields: dict[str, str]) -> dict[str, str]:
 
 def find_duplicate(customer: Customer, fields: dict[str, str]) -> Address | None:
     """Return an address of ``customer`` with the same content as ``fields``, if any."""
-    wanted = _comparable(fields)
+    content = _comparable(fields)
     for address in customer.addresses.values():
-        if _comparable(address.fields) == wanted:
+        if _comparable(address.fields) == content:
             return address
     return None
 

@@ -34,11 +34,11 @@ def current_user(ctx: RequestContext, *, fallback_allowed: bool = False) -> User
     raise unauthorized()
 
 
-def _denied(ctx: RequestContext, what: str) -> ApiError:
+def _denied(ctx: RequestContext, resource: str) -> ApiError:
     status = ctx.operation.denied_status if ctx.operation else 404
     if status == 403:
-        return ApiError(403, f"The authenticated user may not access {what}.")
-    return not_found(f"{what} was not found.")
+        return ApiError(403, f"The authenticated user may not access {resource}.")
+    return not_found(f"{resource} was not found.")
 
 
 def resolve_customer(ctx: RequestContext, key: str, kind: str | None = None) -> Customer:
@@ -73,9 +73,9 @@ def resolve_user(ctx: RequestContext, customer: Customer, key: str) -> User:
         if caller.customer_id != customer.id:
             raise not_found("The current user is not a user of this customer.")
         return caller
-    wanted = key.casefold()
+    folded_key = key.casefold()
     for user in ctx.store.users_of(customer):
-        if user.id == key or user.login.casefold() == wanted:
+        if user.id == key or user.login.casefold() == folded_key:
             return user
     raise not_found(f"User {key!r} was not found at customer {customer.customer_no!r}.")
 

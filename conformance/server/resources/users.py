@@ -211,6 +211,20 @@ def _create_one(ctx: RequestContext, customer: Customer, data: dict[str, Any]) -
     return ctx.store.add_user(user)
 
 
+def _create_batch(
+    ctx: RequestContext, customer: Customer, elements: list[dict[str, Any]]
+) -> tuple[list[User], list[tuple[str, ApiError]]]:
+    """Create the users one by one; return the created ones and (login, error) per failure."""
+    created: list[User] = []
+    failures: list[tuple[str, ApiError]] = []
+    for index, element in enumerate(elements):
+        try:
+            created.append(_create_one(ctx, customer, element))
+        except ApiError as error:
+            failures.append((element.get("login") or f"elements[{index}]", error))
+    return created, failures
+
+
 def create_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """POST a batch of users: 201, 207 with not-created-users, or 409/400 if none was created."""
     customer = resolve_customer(ctx, keys["customer"], "smb")
@@ -219,13 +233,8 @@ def create_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     elements = data.get("elements") or []
     if not elements:
         raise bad_request("The user collection has no elements.")
-    created: list[User] = []
-    failures: list[tuple[str, ApiError]] = []
-    for index, element in enumerate(elements):
-        try:
-            created.append(_create_one(ctx, customer, element))
-        except ApiError as error:
-            failures.append((element.get("login") or f"elements[{index}]", error))
+
+    created, failures = _create_batch(ctx, customer, elements)
     if not created:
         if all(error.status == 409 for _, error in failures):
             raise conflict("Every user in the collection exists already.")
@@ -240,6 +249,7 @@ def create_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     }
     if not failures:
         return Reply(201, body, "UserLinkROCollection")
+
     headers = {}
     if not ctx.fault("batch-207-no-header"):
         headers[NOT_CREATED_HEADER] = ",".join(name for name, _ in failures)
@@ -288,7 +298,7 @@ def update_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
 
 def delete_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:
-    """DELETE a user; needs the Manage Users permission, and nobody deletes themselves."""
+    """DELETE a user; needs the Manage Users permission, and users cannot delete themselves."""
     customer = resolve_customer(ctx, keys["customer"], "smb")
     caller = _require_manager(ctx, customer)
     user = resolve_user(ctx, customer, keys["user"])

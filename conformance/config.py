@@ -105,6 +105,41 @@ OPTIONS: tuple[Option, ...] = (
         "(`icm-conformance serve --list-faults` lists them; used by the self-test).",
     ),
     Option(
+        "read-only",
+        "Send only GET, HEAD and OPTIONS to the target; tests that need writes are disabled.",
+        kind=bool,
+        flag=True,
+        default=False,
+    ),
+    Option(
+        "max-concurrency",
+        "Maximum requests in flight at once from one suite process.",
+        kind=int,
+        default=4,
+    ),
+    Option(
+        "retries",
+        "Retries of a request answered with 429 or 503, waiting as Retry-After asks "
+        "(at most 30 s per wait).",
+        kind=int,
+        default=3,
+    ),
+    Option(
+        "reuse-customers",
+        "Register no customers: flows use the configured accounts as the pool of test "
+        "customers, and the registration operations are skipped.",
+        kind=bool,
+        flag=True,
+        default=False,
+    ),
+    Option("flow-examples", "Generated data sets per stateful flow.", kind=int, default=1),
+    Option(
+        "expired-token",
+        "An expired authentication-token of the private customer's site, for the "
+        "expired-token checks against a real target.",
+        secret=True,
+    ),
+    Option(
         "allow-unknown-defects",
         "Test against a spec with validator errors the suite does not know.",
         kind=bool,
@@ -142,13 +177,20 @@ class Settings:
     insecure: bool
     allow_unknown_defects: bool
     server_fault: str | None = None
+    read_only: bool = False
+    max_concurrency: int = 4
+    retries: int = 3
+    reuse_customers: bool = False
+    flow_examples: int = 1
+    expired_token: str | None = field(default=None, repr=False)
 
     @property
     def embedded(self) -> bool:
         return self.base_url is None
 
     def secrets(self) -> list[str]:
-        return [account.password for account in self.accounts.values()]
+        passwords = [account.password for account in self.accounts.values()]
+        return passwords + ([self.expired_token] if self.expired_token else [])
 
     def redacted(self) -> dict[str, Any]:
         """Return the settings as JSON-ready data, passwords left out."""
@@ -165,6 +207,12 @@ class Settings:
             "insecure": self.insecure,
             "allow_unknown_defects": self.allow_unknown_defects,
             "server_fault": self.server_fault,
+            "read_only": self.read_only,
+            "max_concurrency": self.max_concurrency,
+            "retries": self.retries,
+            "reuse_customers": self.reuse_customers,
+            "flow_examples": self.flow_examples,
+            "expired_token": "(set)" if self.expired_token else None,
         }
 
 
@@ -193,6 +241,14 @@ def resolve(values: dict[str, Any]) -> Settings:
         raise ConfigurationError(f"--icm-timeout {raw['timeout']} is invalid; use seconds > 0")
     if raw["rate-limit"] < 0:
         raise ConfigurationError(f"--icm-rate-limit {raw['rate-limit']} is invalid; use 0 or more")
+    for name, minimum in (("max-concurrency", 1), ("retries", 0), ("flow-examples", 1)):
+        if raw[name] < minimum:
+            raise ConfigurationError(f"--icm-{name} {raw[name]} is invalid; use {minimum} or more")
+    if raw["read-only"] and auth == "bearer":
+        raise ConfigurationError(
+            "--icm-read-only cannot log in with --icm-auth bearer, because POST {base}/token "
+            "is not a read; use --icm-auth basic or token"
+        )
     seed_given = raw["seed"] is not None
     seed = raw["seed"] if seed_given else random.SystemRandom().randrange(2**32)
     spec = Path(raw["spec"]) if raw["spec"] else default_spec_path()
@@ -211,6 +267,12 @@ def resolve(values: dict[str, Any]) -> Settings:
         insecure=bool(raw["insecure"]),
         allow_unknown_defects=bool(raw["allow-unknown-defects"]),
         server_fault=_check_fault(raw["server-fault"], base_url),
+        read_only=bool(raw["read-only"]),
+        max_concurrency=raw["max-concurrency"],
+        retries=raw["retries"],
+        reuse_customers=bool(raw["reuse-customers"]),
+        flow_examples=raw["flow-examples"],
+        expired_token=raw["expired-token"],
     )
 
 

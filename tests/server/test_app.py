@@ -18,7 +18,7 @@ def test_make_app_serves_in_process() -> None:
     client = Client(make_app())
     response = client.get(PROFILE, headers={"Authorization": f"Basic {PATRICIA_BASIC}"})
     assert response.status_code == 200
-    assert response.json["lastName"] == "Miller"
+    assert response.get_json()["lastName"] == "Miller"
     assert response.headers["authentication-token"]
 
 
@@ -26,7 +26,8 @@ def test_make_app_instances_do_not_share_data() -> None:
     changed, untouched = Client(make_app()), Client(make_app())
     headers = {"Authorization": f"Basic {PATRICIA_BASIC}"}
     changed.put(PROFILE, json={"firstName": "Changed"}, headers=headers)
-    assert untouched.get(PROFILE, headers=headers).json["firstName"] == "Patricia"
+    profile = untouched.get(PROFILE, headers=headers).get_json()
+    assert profile["firstName"] == "Patricia"
 
 
 def test_unexpected_error_500_logged(caplog: pytest.LogCaptureFixture) -> None:

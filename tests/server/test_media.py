@@ -103,7 +103,9 @@ def test_xml_request_body_creates_address(
     assert created.status_code == 201
     link = _xml(created)
     assert link.tag == "Link"
-    address = http.get(fresh_server.root_url + link.findtext("uri"), auth=demo_auth["patricia"])
+    uri = link.findtext("uri")
+    assert uri is not None
+    address = http.get(fresh_server.root_url + uri, auth=demo_auth["patricia"])
     assert address.json()["firstName"] == "Xaver"
 
 

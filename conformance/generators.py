@@ -56,11 +56,19 @@ def passwords(draw: st.DrawFn) -> str:
     return f"{letters[0].upper()}{letters[1:]}{digits}{symbol}"
 
 
+# Address fields ICM requires although the contract marks none as required.
+MANDATORY_ADDRESS_FIELDS = ("firstName", "lastName", "addressLine1", "city", "countryCode")
+
+
 @st.composite
-def addresses(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
-    """Draw the address fields ICM checks, with a postal code that fits the country."""
+def addresses(draw: st.DrawFn, run_id: str, incomplete: bool = False) -> dict[str, Any]:
+    """Draw the address fields ICM checks, with a postal code that fits the country.
+
+    With ``incomplete``, one draw in four leaves out a field ICM requires, so the
+    business validation's documented 400 and its error-key are exercised too.
+    """
     country = draw(st.sampled_from(sorted(POSTAL_CODES)))
-    return {
+    values = {
         "firstName": draw(names),
         "lastName": f"{draw(names)} {run_id}",
         "addressLine1": draw(st.sampled_from(STREETS)),
@@ -68,6 +76,9 @@ def addresses(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
         "city": draw(st.sampled_from(CITIES)),
         "countryCode": country,
     }
+    if incomplete and draw(st.integers(min_value=0, max_value=3)) == 0:
+        del values[draw(st.sampled_from(MANDATORY_ADDRESS_FIELDS))]
+    return values
 
 
 # Fields that the ICM business logic rejects when they hold arbitrary text.
@@ -89,7 +100,8 @@ _FREE_TEXT_ADDRESS_FIELDS = (
 
 def patch_address(body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """Return ``body`` with the checked address fields replaced by ``values``."""
-    patched = {key: value for key, value in body.items() if key not in _FREE_TEXT_ADDRESS_FIELDS}
+    replaced = set(_FREE_TEXT_ADDRESS_FIELDS) | set(MANDATORY_ADDRESS_FIELDS) | {"postalCode"}
+    patched = {key: value for key, value in body.items() if key not in replaced}
     patched.update(values)
     return patched
 
@@ -141,8 +153,9 @@ def unique_iban(country: str = "DE") -> str:
 @st.composite
 def payment_values(draw: st.DrawFn, run_id: str) -> dict[str, Any]:
     """Draw a payment instrument of the inSPIRED demo's methods, unique per call."""
-    method = draw(st.sampled_from(["ISH_DEBIT_TRANSFER", "ISH_INVOICE"]))
-    if method == "ISH_INVOICE":
+    # An unknown method exercises the documented 400 with shopping_cart.payment.name.error.
+    method = draw(st.sampled_from(["ISH_DEBIT_TRANSFER", "ISH_DEBIT_TRANSFER", "ICMC_UNKNOWN"]))
+    if method != "ISH_DEBIT_TRANSFER":
         return {"name": method}
     return {
         "name": method,

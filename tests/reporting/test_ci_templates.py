@@ -49,8 +49,7 @@ def test_github_shards_use_secrets_and_split() -> None:
     for name in SECRETS:
         assert shard["env"][name] == f"${{{{ secrets.{name} }}}}", name
     scripts = "\n".join(step.get("run", "") for step in shard["steps"])
-    assert "--pytest-arg=--splits=${SHARDS}" in scripts
-    assert "--pytest-arg=--group=${{ matrix.group }}" in scripts
+    assert 'pytest --icm --splits "${SHARDS}" --group "${{ matrix.group }}"' in scripts
     uploads = [step for step in shard["steps"] if "upload-artifact" in step.get("uses", "")]
     assert uploads[0]["if"] == "always()"
 
@@ -75,7 +74,7 @@ def test_gitlab_jobs() -> None:
     assert shard["parallel"] == 3
     assert "reports/" in shard["artifacts"]["paths"]
     assert shard["artifacts"]["when"] == "always"
-    assert "--pytest-arg=--group=$CI_NODE_INDEX" in " ".join(shard["script"])
+    assert '--splits "$CI_NODE_TOTAL" --group "$CI_NODE_INDEX"' in " ".join(shard["script"])
     rules = pipeline[".conformance-rules"]["rules"]
     assert {"if": '$CI_PIPELINE_SOURCE == "schedule"'} in rules
     report = pipeline["conformance-report"]

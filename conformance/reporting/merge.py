@@ -165,8 +165,8 @@ def _merge_run(shards: list[tuple[str, dict[str, Any]]], test_count: int) -> dic
 
 def _missing_groups(runs: list[dict[str, Any]]) -> list[int]:
     """Return the pytest-split groups that no shard ran, when every shard records its group."""
-    splits = [run.get("split") for run in runs]
-    if not splits or any(not split for split in splits):
+    splits: list[dict[str, Any]] = [run["split"] for run in runs if run.get("split")]
+    if not splits or len(splits) != len(runs):
         return []
     counts = {int(split["splits"]) for split in splits}
     if len(counts) > 1:
@@ -186,9 +186,10 @@ def _merged_deselected(runs: list[dict[str, Any]], test_count: int) -> int:
     deselection, equal in every shard) the merged count is collected minus the
     merged test count. Without it, the shards' counts cannot be combined.
     """
-    collected = {run.get("collected") for run in runs}
-    if len(collected) == 1 and None not in collected:
-        return max(int(collected.pop()) - test_count, 0)
+    collected = [run.get("collected") for run in runs]
+    first = collected[0]
+    if isinstance(first, int) and all(value == first for value in collected):
+        return max(first - test_count, 0)
     if all(not run.get("deselected") for run in runs):
         return 0
     # NOTE: without run.collected a split run counts as partial, so it cannot be certified.

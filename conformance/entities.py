@@ -3,22 +3,38 @@
 A positive case for ``PUT .../addresses/{CustomerAddressKey}`` must name an
 address that exists, or it only ever tests the 404 branch. The suite never
 changes data it did not create, so update and delete cases get an entity the
-suite created for them (recorded in the ledger), while read cases may use
-what the target already has (seeded gift cards, for example).
+suite created for them, while read cases may use what the target already has
+(seeded gift cards, for example). The ledger records every create, because
+``Target.request`` hands each POST to the session's ``CreationTracker``.
+
+At the end of a run, ``cleanup_ledger`` deletes what the ledger lists, newest
+first, and reports what it could not remove.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from conformance.config import Account
 from conformance.generators import unique_iban
-from conformance.ledger import Entry, Ledger
-from conformance.target import Target
+from conformance.ledger import (
+    DELETE_FAILED,
+    DELETED,
+    DISCARDED,
+    UNDELETABLE,
+    UNKNOWN,
+    Entry,
+    Ledger,
+    find_ledgers,
+    same_resource,
+)
+from conformance.target import Target, basic_authorization
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +94,7 @@ class Entities:
             ]
         }
         url = f"{account.base_url}/customers/-/users"
-        self._create("user", account, url, body, lambda response: login, item_url=f"{url}/{login}")
+        self._create("user", account, url, body, lambda response: login)
         return login
 
     def _create(
@@ -88,23 +104,19 @@ class Entities:
         url: str,
         body: dict[str, Any],
         extract: Callable[[requests.Response], str],
-        item_url: str | None = None,
     ) -> str:
-        entry = self.ledger.record(kind, account.role, url, self.run_id)
+        # The target's CreationTracker writes the ledger entry before the POST is sent.
         headers = {**JSON, **self.target.auth_headers(account)}
         try:
             response = self.target.request("POST", url, json=body, headers=headers)
         except requests.RequestException as exc:
-            self.ledger.update(entry, "unknown", note=f"create request failed: {exc}")
             raise EntityError(f"POST {url} failed: {exc}") from None
         if response.status_code not in (200, 201):
-            self.ledger.update(entry, "not-created", note=f"HTTP {response.status_code}")
             raise EntityError(
                 f"POST {url} answered {response.status_code}, so the suite has no {kind} to test "
                 f"with: {response.text[:200]}"
             )
         identifier = extract(response)
-        self.ledger.update(entry, "created", url=item_url or f"{url}/{identifier}")
         logger.info("created %s %s for %s", kind, identifier, account.login)
         return identifier
 
@@ -173,35 +185,121 @@ class Entities:
 
     # Cleanup ------------------------------------------------------------------
 
-    def cleanup(self) -> list[Entry]:
-        """Delete every open ledger entry, newest first; return the entries that remain."""
+    def cleanup(self) -> CleanupReport:
+        """Delete every open ledger entry, newest first; report what remains."""
         return cleanup_ledger(self.ledger, self.target)
 
 
-def cleanup_ledger(ledger: Ledger, target: Target) -> list[Entry]:
-    """Delete what ``ledger`` lists as created on ``target``; return what could not be removed."""
-    remaining = []
+@dataclass
+class CleanupReport:
+    """What a cleanup removed, what it could not remove, and what the API cannot delete."""
+
+    deleted: list[Entry] = field(default_factory=list)
+    remaining: list[Entry] = field(default_factory=list)
+    undeletable: list[Entry] = field(default_factory=list)
+
+    def extend(self, other: CleanupReport) -> None:
+        self.deleted += other.deleted
+        self.remaining += other.remaining
+        self.undeletable += other.undeletable
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deleted": len(self.deleted),
+            "remaining": [_describe(entry) for entry in self.remaining],
+            "undeletable": [_describe(entry) for entry in self.undeletable],
+        }
+
+
+def _describe(entry: Entry) -> dict[str, Any]:
+    return {
+        "kind": entry.kind,
+        "url": entry.url or entry.collection_url,
+        "state": entry.state,
+        "owner": entry.owner,
+        "note": entry.note,
+    }
+
+
+def cleanup_ledger(ledger: Ledger, target: Target) -> CleanupReport:
+    """Delete what ``ledger`` lists as created on ``target``, newest first, and report."""
+    report = CleanupReport()
     for entry in ledger.open_entries():
         if entry.url is None:
-            ledger.update(
-                entry, "unknown", note="no URL recorded; the create may not have happened"
-            )
-            remaining.append(entry)
+            ledger.update(entry, UNKNOWN, note="no URL recorded; the create may not have happened")
+            report.remaining.append(entry)
             continue
-        account = target.accounts.get(entry.role)
-        headers = {**JSON, **target.auth_headers(account)}
+        if not entry.url.startswith(target.root_url):
+            # Another target's entry: it stays open for a run against that target.
+            report.remaining.append(entry)
+            continue
+        headers = _owner_headers(entry, target)
+        if headers is None:
+            ledger.update(
+                entry,
+                UNDELETABLE,
+                note=f"owned by {entry.owner or 'an unknown login'}, whose password the suite "
+                "does not keep; it stays with that customer",
+            )
+            report.undeletable.append(entry)
+            continue
         try:
-            response = target.request("DELETE", entry.url, headers=headers)
+            response = target.request("DELETE", entry.url, headers={**JSON, **headers})
         except requests.RequestException as exc:
-            ledger.update(entry, "delete-failed", note=str(exc))
-            remaining.append(entry)
+            ledger.update(entry, DELETE_FAILED, note=str(exc))
+            report.remaining.append(entry)
             continue
         if response.status_code in (200, 204, 404):
-            ledger.update(entry, "deleted", note=f"HTTP {response.status_code}")
+            ledger.update(entry, DELETED, note=f"HTTP {response.status_code}")
+            report.deleted.append(entry)
         else:
-            ledger.update(entry, "delete-failed", note=f"HTTP {response.status_code}")
-            remaining.append(entry)
-    return remaining
+            note = f"DELETE answered HTTP {response.status_code}"
+            ledger.update(entry, DELETE_FAILED, note=note)
+            logger.warning("could not delete %s %s: %s", entry.kind, entry.url, note)
+            report.remaining.append(entry)
+    listed = {entry.id for entry in report.undeletable}
+    report.undeletable += [e for e in ledger.in_state(UNDELETABLE) if e.id not in listed]
+    return report
+
+
+def _owner_headers(entry: Entry, target: Target) -> dict[str, str] | None:
+    account = target.accounts.get(entry.role)
+    if account is not None:
+        return target.auth_headers(account)
+    password = target.registered.get(entry.owner)
+    if password is not None:
+        return {"Authorization": basic_authorization(entry.owner, password)}
+    return None
+
+
+def cleanup_previous_runs(report_root: Path, current: Path, target: Target) -> CleanupReport:
+    """Delete what earlier runs' ledgers under ``report_root`` still list for ``target``."""
+    report = CleanupReport()
+    for ledger in find_ledgers(report_root):
+        if ledger.path.resolve() == current.resolve():
+            continue
+        mine = [e for e in ledger.open_entries() if (e.url or "").startswith(target.root_url)]
+        if not mine:
+            continue
+        logger.info("removing %d entities left by %s", len(mine), ledger.path.parent.name)
+        partial = cleanup_ledger(ledger, target)
+        # Entries of other targets in that ledger are not this run's business.
+        urls = {entry.url for entry in mine}
+        partial.remaining = [entry for entry in partial.remaining if entry.url in urls]
+        partial.undeletable = [entry for entry in partial.undeletable if entry.url in urls]
+        report.extend(partial)
+    return report
+
+
+def discard_open_entries(ledger: Ledger, reason: str) -> None:
+    """Mark every open entry as gone, e.g. after the embedded server kept them in memory only."""
+    for entry in ledger.open_entries():
+        ledger.update(entry, DISCARDED, note=reason)
+
+
+def is_recorded(ledger: Ledger, url: str) -> bool:
+    """Return whether ``url`` is an entity the ledger lists as created and not yet deleted."""
+    return any(entry.url and same_resource(entry.url, url) for entry in ledger.open_entries())
 
 
 def _short_unique() -> str:

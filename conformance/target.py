@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 
 from conformance.config import Account, Settings
 from conformance.errors import CredentialsRejected, TargetUnreachable
+from conformance.safety import RetryPolicy, guard_read_only
+
+if TYPE_CHECKING:
+    from conformance.ledger import CreationTracker
 
 logger = logging.getLogger(__name__)
 
@@ -77,15 +83,88 @@ class Target:
         self.session.hooks["response"].append(self._count)
         self._tokens: dict[str, dict[str, str]] = {}
         self._tokens_lock = threading.Lock()
+        self.retry_policy = RetryPolicy(settings.retries)
+        self.retries = RequestCounter()
+        self._in_flight = threading.BoundedSemaphore(settings.max_concurrency)
+        # Set by the session: records every request that may create an entity in the ledger.
+        self.tracker: CreationTracker | None = None
+        # Passwords of customers this run registered, kept in memory only, so that the
+        # cleanup can delete what they own.
+        self.registered: dict[str, str] = {}
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.counter.add()
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Send one request through the shared session, honouring rate limit and timeout."""
-        self.limiter.wait()
+        """Send one request: read-only guard, ledger, rate limit, concurrency cap, retries.
+
+        Raises ``ReadOnlyViolation`` before sending anything but GET, HEAD or OPTIONS in a
+        read-only run.
+        """
+        guard_read_only(method, url, self.settings.read_only)
         kwargs.setdefault("timeout", self.settings.timeout)
-        return self.session.request(method, url, **kwargs)
+        entry = None
+        if self.tracker is not None:
+            role, owner = self.identify(kwargs.get("headers") or {})
+            entry = self.tracker.before(method, url, role, owner)
+        try:
+            response = self._send(method, url, **kwargs)
+        except requests.RequestException as exc:
+            if self.tracker is not None and entry is not None:
+                self.tracker.failed(entry, exc)
+            raise
+        if self.tracker is not None and entry is not None:
+            self.tracker.after(entry, response)
+        elif self.tracker is not None and method.upper() == "DELETE":
+            self.tracker.observe_delete(url, response)
+        return response
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        # NOTE: a POST is retried too; a 429 or 503 means the target did not process it.
+        attempt = 0
+        while True:
+            self.limiter.wait()
+            with self._in_flight:
+                response = self.session.request(method, url, **kwargs)
+            if not self.retry_policy.should_retry(response, attempt):
+                return response
+            wait = self.retry_policy.wait_seconds(response, attempt)
+            self.retries.add()
+            attempt += 1
+            logger.info(
+                "%s %s answered %d; retry %d of %d in %.1f s",
+                method,
+                url,
+                response.status_code,
+                attempt,
+                self.retry_policy.retries,
+                wait,
+            )
+            time.sleep(wait)
+
+    def identify(self, headers: Mapping[str, str]) -> tuple[str, str]:
+        """Return the role and login that ``headers`` authenticate as.
+
+        The role is an account role, ``registered`` for Basic credentials of another login,
+        ``unknown`` for a token of no account, or ``anonymous``.
+        """
+        lowered = {str(name).lower(): str(value) for name, value in headers.items()}
+        authorization = lowered.get("authorization", "")
+        token = lowered.get(TOKEN_HEADER, "")
+        for account in self.accounts.values():
+            if authorization == basic_authorization(account.login, account.password):
+                return account.role, account.login
+        with self._tokens_lock:
+            cached_tokens = dict(self._tokens)
+        for role, cached in cached_tokens.items():
+            if (authorization and cached.get("Authorization") == authorization) or (
+                token and cached.get(TOKEN_HEADER) == token
+            ):
+                return role, self.accounts[role].login
+        login = basic_login(authorization)
+        if login is not None:
+            return "registered", login
+        return ("unknown", "") if authorization or token else ("anonymous", "")
 
     def base_for(self, path: str) -> str:
         """Return the site base URL an operation path is tested on."""
@@ -185,6 +264,19 @@ class Target:
 def basic_authorization(login: str, password: str) -> str:
     credentials = f"{login}:{password}".encode()
     return "Basic " + base64.b64encode(credentials).decode("ascii")
+
+
+def basic_login(authorization: str) -> str | None:
+    """Return the login of a Basic ``Authorization`` value, or None for any other value."""
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    login, separator, _ = decoded.partition(":")
+    return login if separator else None
 
 
 def describe_connection_error(url: str, exc: requests.exceptions.RequestException) -> str:

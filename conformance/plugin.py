@@ -81,14 +81,53 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args = []
     from conformance.session import ConformanceSession
 
+    values = collect_values(config)
+    worker_input = getattr(config, "workerinput", None)
+    parent_dir = None
+    if worker_input and "icm_seed" in worker_input:
+        # pytest-xdist workers share the controller's seed and report into its folder.
+        values["seed"] = worker_input["icm_seed"]
+        parent_dir = Path(worker_input["icm_report_dir"])
     try:
-        session = ConformanceSession.prepare(collect_values(config), worker=_worker_id(config))
+        session = ConformanceSession.prepare(
+            values, worker=_worker_id(config), parent_dir=parent_dir
+        )
     except ConformanceError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if session.settings.mode == "certification":
+        _refuse_selection(config)
+    session.distributed = _is_xdist_controller(config)
+    session.run_metadata.update(
+        keyword=config.getoption("keyword") or None,
+        split=_split(config),
+    )
     config.stash[SESSION_KEY] = session
     if getattr(config.option, "xmlpath", None) is None:
         config.option.xmlpath = str(session.report_dir / "junit.xml")
     config.pluginmanager.register(ConformanceHooks(session), "icm-conformance-session")
+
+
+def _refuse_selection(config: pytest.Config) -> None:
+    """Certification runs every test of the catalogue; a selection would hide failures."""
+    for option, flag in (("keyword", "-k"), ("markexpr", "-m")):
+        if config.getoption(option, None):
+            raise pytest.UsageError(
+                f"certification mode runs the whole suite; drop {flag} "
+                f"{config.getoption(option)!r}"
+            )
+    if config.getoption("splits", None):
+        return  # shards of one run; `icm-conformance merge` checks that every group ran
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and _worker_id(config) is None
+
+
+def _split(config: pytest.Config) -> dict[str, int] | None:
+    splits = config.getoption("splits", None)
+    if not splits:
+        return None
+    return {"splits": int(splits), "group": int(config.getoption("group", 0) or 0)}
 
 
 def _worker_id(config: pytest.Config) -> str | None:
@@ -102,8 +141,20 @@ class ConformanceHooks:
     def __init__(self, session: ConformanceSession) -> None:
         self.session = session
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Hand the seed and the report folder to each pytest-xdist worker."""
+        node.workerinput["icm_seed"] = self.session.settings.seed
+        node.workerinput["icm_report_dir"] = str(self.session.report_dir)
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        metadata = self.session.run_metadata
+        metadata["deselected"] = metadata.get("deselected", 0) + len(items)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.session.distributed:
+            return  # the workers test; the controller only merges their results
         try:
             self.session.start()
         except ConformanceError as exc:
@@ -118,6 +169,7 @@ class ConformanceHooks:
             session, name=self.session.contract.slug, nodeid=self.session.contract.slug
         )
         items.extend(_generate_items(spec_node))
+        self.session.run_metadata["collected"] = len(items)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self.session.finish(exitstatus)
@@ -145,7 +197,10 @@ class SpecNode(pytest.Collector):
     def collect(self) -> list[pytest.Collector]:
         session = self.config.stash[SESSION_KEY]
         tags = list(dict.fromkeys(info.tag for info in session.contract.operations))
-        return [TagNode.from_parent(self, name=tag.replace(" ", "-")) for tag in tags]
+        nodes: list[pytest.Collector] = [
+            TagNode.from_parent(self, name=tag.replace(" ", "-")) for tag in tags
+        ]
+        return [*nodes, FlowsNode.from_parent(self, name="Flows")]
 
 
 class TagNode(pytest.Collector):
@@ -188,10 +243,7 @@ class ConformanceItem(pytest.Item):
     def runtest(self) -> None:
         session = self.config.stash[SESSION_KEY]
         result = session.run_test(self.operation_key, self.name, self.nodeid)
-        if result.status == "skipped":
-            pytest.skip(result.reason)
-        if result.status in ("failed", "error"):
-            raise ConformanceFailure(result)
+        raise_for_result(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ConformanceFailure):
@@ -201,6 +253,44 @@ class ConformanceItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         session = self.config.stash[SESSION_KEY]
         return session.contract.path, 0, self.nodeid
+
+
+class FlowsNode(pytest.Collector):
+    """The stateful flows, e.g. ``customer-1.2.1::Flows::private-register-address::flow``."""
+
+    def collect(self) -> list[pytest.Collector]:
+        from conformance.flows import FLOWS
+
+        return [FlowNode.from_parent(self, name=name) for name in FLOWS]
+
+
+class FlowNode(pytest.Collector):
+    """One flow; its only child is the item that runs it."""
+
+    def collect(self) -> list[pytest.Item]:
+        return [FlowItem.from_parent(self, name="flow")]
+
+
+class FlowItem(ConformanceItem):
+    """One stateful flow, run with generated data."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(operation_key="", **kwargs)
+
+    def runtest(self) -> None:
+        session = self.config.stash[SESSION_KEY]
+        assert self.parent is not None
+        raise_for_result(session.run_flow(self.parent.name, self.nodeid))
+
+
+def raise_for_result(result: Any) -> None:
+    """Turn a test result into pytest's outcome: skip, failure or pass."""
+    if result.status == "skipped":
+        pytest.skip(result.reason)
+    if result.status == "disabled":
+        pytest.skip(f"disabled: {result.reason}")
+    if result.status in ("failed", "error"):
+        raise ConformanceFailure(result)
 
 
 class ConformanceFailure(Exception):

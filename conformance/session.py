@@ -18,12 +18,30 @@ import schemathesis
 from schemathesis.schemas import APIOperation
 
 from conformance.catalogue import Catalogue
+from conformance.checks import REGISTRATION_OPERATIONS
 from conformance.config import Settings, embedded_accounts, resolve
-from conformance.contract import Contract, load_contract
-from conformance.entities import Entities, cleanup_ledger
-from conformance.ledger import LEDGER_NAME, Ledger
+from conformance.contract import Contract, OperationInfo, load_contract
+from conformance.entities import (
+    CleanupReport,
+    Entities,
+    cleanup_ledger,
+    cleanup_previous_runs,
+    discard_open_entries,
+)
+from conformance.flows import FLOWS, FlowEnvironment, run_flow
+from conformance.ledger import LEDGER_NAME, CreationTracker, Ledger
 from conformance.results import RunResults, TestResult, write_json
 from conformance.runner import OperationTest, RunContext, modes_for
+from conformance.safety import (
+    SAFE_METHODS,
+    ProfileSnapshots,
+    ReadOnlyViolation,
+    RestoreOutcome,
+)
+from conformance.reporting import write_bundle
+from conformance.reporting.environment import dependency_versions, suite_commit
+from conformance.reporting.loading import load_results
+from conformance.reporting.merge import merge_results
 from conformance.target import Target
 
 logger = logging.getLogger(__name__)
@@ -51,12 +69,23 @@ class ConformanceSession:
         self.started = _now()
         self.server: Any = None
         self.context: RunContext | None = None
-        self.remaining_entities: list[Any] = []
+        self.cleanup = CleanupReport()
+        self.previous_cleanup = CleanupReport()
+        self.profiles: ProfileSnapshots | None = None
+        self.restored: list[RestoreOutcome] = []
+        self.flow_environment: FlowEnvironment | None = None
         self.summary: list[str] = []
+        self.distributed = False
+        self.run_metadata: dict[str, Any] = {"mode": settings.mode, "deselected": 0}
 
     @classmethod
-    def prepare(cls, values: dict[str, Any], worker: str | None = None) -> ConformanceSession:
-        """Resolve settings, load the contract and catalogue, and create the report folder."""
+    def prepare(
+        cls, values: dict[str, Any], worker: str | None = None, parent_dir: Path | None = None
+    ) -> ConformanceSession:
+        """Resolve settings, load the contract and catalogue, and create the report folder.
+
+        A pytest-xdist worker reports into a sub-folder of the controller's ``parent_dir``.
+        """
         settings = resolve(values)
         contract = load_contract(
             settings.spec, allow_unknown_defects=settings.allow_unknown_defects
@@ -64,8 +93,10 @@ class ConformanceSession:
         catalogue = Catalogue.load()
         run_id = uuid.uuid4().hex[:6]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        name = stamp if worker is None else f"{stamp}-{worker}"
-        report_dir = settings.report_dir / name
+        if parent_dir is not None and worker is not None:
+            report_dir = parent_dir / worker
+        else:
+            report_dir = settings.report_dir / (stamp if worker is None else f"{stamp}-{worker}")
         report_dir.mkdir(parents=True, exist_ok=True)
         return cls(settings, contract, catalogue, report_dir, run_id)
 
@@ -95,6 +126,7 @@ class ConformanceSession:
             operation = result.ok()
             operations[f"{operation.method.upper()} {operation.path}"] = operation
         ledger = Ledger(self.report_dir / LEDGER_NAME)
+        target.tracker = CreationTracker(ledger, self.run_id, target.root_url)
         self.context = RunContext(
             settings=settings,
             contract=self.contract,
@@ -104,25 +136,74 @@ class ConformanceSession:
             entities=Entities(target, ledger, self.run_id),
             run_id=self.run_id,
         )
+        self.flow_environment = FlowEnvironment(self.context)
+        self._protect_shared_data(target, ledger)
         logger.info("conformance session %s started against %s", self.run_id, base_url)
+
+    def _protect_shared_data(self, target: Target, ledger: Ledger) -> None:
+        """Remove what earlier runs left and snapshot the accounts' profiles (unless read-only)."""
+        if self.settings.read_only:
+            return
+        if not self.settings.embedded:
+            self.previous_cleanup = cleanup_previous_runs(
+                self.settings.report_dir, ledger.path, target
+            )
+        self.profiles = ProfileSnapshots(target)
+        self.profiles.take()
 
     def run_test(self, operation_key: str, mode: str, test_id: str) -> TestResult:
         assert self.context is not None, "the session has not started"
         info = self.contract.operation(*operation_key.split(" ", 1))
-        result = OperationTest(self.context, info, mode, test_id).run()
+        blocked = self._blocked(info)
+        if blocked is not None:
+            result = _not_run(info, mode, test_id, *blocked)
+        else:
+            try:
+                result = OperationTest(self.context, info, mode, test_id).run()
+            except ReadOnlyViolation as exc:
+                result = _not_run(info, mode, test_id, "disabled", str(exc))
+        self.results.add(result)
+        return result
+
+    def _blocked(self, info: OperationInfo) -> tuple[str, str] | None:
+        if self.settings.read_only and info.method.upper() not in SAFE_METHODS:
+            return "disabled", f"--icm-read-only is set: {info.method.upper()} changes data"
+        if self.settings.reuse_customers and info.key in REGISTRATION_OPERATIONS:
+            return "skipped", (
+                "--icm-reuse-customers is set: registering creates a customer that the "
+                "Customer REST API cannot delete"
+            )
+        return None
+
+    def run_flow(self, name: str, test_id: str) -> TestResult:
+        assert self.flow_environment is not None, "the session has not started"
+        result = run_flow(FLOWS[name], self.flow_environment, test_id)
         self.results.add(result)
         return result
 
     def finish(self, exitstatus: int) -> None:
         """Remove what the run created, write ``results.json`` and stop the server."""
         try:
-            if self.context is not None:
-                self.remaining_entities = cleanup_ledger(
-                    self.context.entities.ledger, self.context.target
-                )
+            if self.distributed:
+                self._merge_worker_results()
+            elif self.context is not None:
+                self._clean_up()
                 self._write_results()
         finally:
             self.stop()
+
+    def _clean_up(self) -> None:
+        """Write the profiles back, then delete what the ledger lists, newest first."""
+        assert self.context is not None
+        if self.settings.read_only:
+            return
+        target = self.context.target
+        ledger = self.context.entities.ledger
+        if self.profiles is not None:
+            self.restored = self.profiles.restore()
+        self.cleanup = cleanup_ledger(ledger, target)
+        if self.settings.embedded:
+            discard_open_entries(ledger, "the embedded server kept it in memory only")
 
     def stop(self) -> None:
         if self.server is not None:
@@ -138,7 +219,20 @@ class ConformanceSession:
             "business_target": target.business_base_url,
             "embedded_server": self.settings.embedded,
             "seed": self.settings.seed,
-            "remaining_entities": [entry.url for entry in self.remaining_entities],
+            "remaining_entities": [
+                entry.url or entry.collection_url for entry in self.cleanup.remaining
+            ],
+            "undeletable_entities": self.cleanup.as_dict()["undeletable"],
+            "cleanup": {
+                **self.cleanup.as_dict(),
+                "previous_runs": self.previous_cleanup.as_dict(),
+            },
+            "profiles_restored": [outcome.as_dict() for outcome in self.restored],
+            "retries": target.retries.sent,
+            "read_only": self.settings.read_only,
+            **self.run_metadata,
+            "suite_commit": suite_commit(),
+            "dependencies": dependency_versions(),
         }
         data = self.results.to_json(
             contract=self.contract,
@@ -148,8 +242,27 @@ class ConformanceSession:
             finished=_now(),
             requests_sent=target.counter.sent,
         )
+        self._publish(data)
+
+    def _publish(self, data: dict[str, Any]) -> None:
+        """Write results.json and the report bundle derived from it."""
         write_json(self.report_dir / RESULTS_NAME, data)
+        write_bundle(self.report_dir, data, product_file=self.settings.product_file)
         self.summary = summary_lines(data, self.report_dir)
+
+    def _merge_worker_results(self) -> None:
+        """Merge the results.json of every pytest-xdist worker into the controller's folder."""
+        shards = [
+            (path.parent.name, load_results(path))
+            for path in sorted(self.report_dir.glob("*/" + RESULTS_NAME))
+        ]
+        if not shards:
+            logger.error("no pytest-xdist worker wrote results into %s", self.report_dir)
+            return
+        data = merge_results(shards)
+        data["run"].update({key: value for key, value in self.run_metadata.items()
+                            if key not in ("deselected",)})
+        self._publish(data)
 
     def header_lines(self) -> list[str]:
         lines = [
@@ -182,8 +295,46 @@ def summary_lines(data: dict[str, Any], report_dir: Path) -> list[str]:
         lines.append(
             "icm-conformance: broken requirements: " + ", ".join(data["broken_requirements"])
         )
+    lines.extend(cleanup_lines(data["run"]))
     lines.append(f"icm-conformance: reports in {report_dir}")
     return lines
+
+
+def cleanup_lines(run: dict[str, Any]) -> list[str]:
+    """Return summary lines about data the run left on the target."""
+    lines = []
+    undeletable = run.get("undeletable_entities") or []
+    if undeletable:
+        lines.append(
+            f"icm-conformance: {len(undeletable)} customer(s) registered by this run remain, "
+            "because the Customer REST API cannot delete customers; on shared systems use "
+            "--icm-reuse-customers with configured test accounts"
+        )
+    remaining = run.get("remaining_entities") or []
+    if remaining:
+        lines.append(
+            f"icm-conformance: {len(remaining)} entities could not be removed; "
+            "'icm-conformance cleanup' retries them"
+        )
+    failed = [item for item in run.get("profiles_restored") or [] if not item["restored"]]
+    if failed:
+        lines.append(
+            "icm-conformance: not restored: "
+            + ", ".join(f"{item['url']} ({item['note']})" for item in failed)
+        )
+    return lines
+
+
+def _not_run(info: OperationInfo, mode: str, test_id: str, status: str, reason: str) -> TestResult:
+    return TestResult(
+        test_id=test_id,
+        operation=info.key,
+        operation_id=info.operation_id,
+        tag=info.tag,
+        mode=mode,
+        status=status,
+        reason=reason,
+    )
 
 
 def _now() -> str:

@@ -1,0 +1,23 @@
+"""Stateful flows: scenarios whose steps depend on each other, one pytest item each.
+
+Test ids look like ``customer-1.2.1::Flows::private-register-address::flow``.
+``FLOWS`` lists them in the order they run; a flow may use a customer that an
+earlier one registered.
+"""
+
+from __future__ import annotations
+
+from conformance.flows.addresses import AddressLifecycleFlow
+from conformance.flows.base import Flow
+from conformance.flows.execution import FLOWS_TAG, FlowEnvironment, run_flow
+from conformance.flows.private import PrivateRegistrationFlow
+
+FLOWS: dict[str, type[Flow]] = {
+    flow.name: flow
+    for flow in (
+        PrivateRegistrationFlow,
+        AddressLifecycleFlow,
+    )
+}
+
+__all__ = ["FLOWS", "FLOWS_TAG", "Flow", "FlowEnvironment", "run_flow"]

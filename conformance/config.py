@@ -100,6 +100,13 @@ OPTIONS: tuple[Option, ...] = (
         default=False,
     ),
     Option(
+        "mode",
+        "standard, or certification: the full catalogue with the fixed example budget and seed, "
+        "no -k and no skips, for a certification report.",
+        default="standard",
+    ),
+    Option("product-file", "Vendor product file (YAML) for certification.json."),
+    Option(
         "server-fault",
         "Start the embedded reference server with this seeded fault "
         "(`icm-conformance serve --list-faults` lists them; used by the self-test).",
@@ -183,6 +190,8 @@ class Settings:
     reuse_customers: bool = False
     flow_examples: int = 1
     expired_token: str | None = field(default=None, repr=False)
+    mode: str = "standard"
+    product_file: Path | None = None
 
     @property
     def embedded(self) -> bool:
@@ -213,6 +222,8 @@ class Settings:
             "reuse_customers": self.reuse_customers,
             "flow_examples": self.flow_examples,
             "expired_token": "(set)" if self.expired_token else None,
+            "mode": self.mode,
+            "product_file": str(self.product_file) if self.product_file else None,
         }
 
 
@@ -251,6 +262,9 @@ def resolve(values: dict[str, Any]) -> Settings:
         )
     seed_given = raw["seed"] is not None
     seed = raw["seed"] if seed_given else random.SystemRandom().randrange(2**32)
+    mode = _check_mode(raw, values)
+    if mode == "certification":
+        seed, raw["examples"] = CERTIFICATION_SEED, CERTIFICATION_EXAMPLES
     spec = Path(raw["spec"]) if raw["spec"] else default_spec_path()
     return Settings(
         base_url=base_url,
@@ -273,6 +287,8 @@ def resolve(values: dict[str, Any]) -> Settings:
         reuse_customers=bool(raw["reuse-customers"]),
         flow_examples=raw["flow-examples"],
         expired_token=raw["expired-token"],
+        mode=mode,
+        product_file=Path(raw["product-file"]) if raw["product-file"] else None,
     )
 
 
@@ -326,6 +342,32 @@ def _accounts(
             site_url = base_url if role == "private" else business
             accounts[role] = Account(role, str(login), str(password), str(site_url))
     return accounts
+
+
+# Certification runs use one example budget and one seed, so that every vendor's
+# report comes from the same generated cases.
+CERTIFICATION_EXAMPLES = 20
+CERTIFICATION_SEED = 20261204
+
+
+def _check_mode(raw: dict[str, Any], given: dict[str, Any]) -> str:
+    mode = str(raw["mode"]).lower()
+    if mode not in ("standard", "certification"):
+        raise ConfigurationError(
+            f"--icm-mode {raw['mode']!r} is invalid; use standard or certification"
+        )
+    if mode != "certification":
+        return mode
+    fixed = {"examples": CERTIFICATION_EXAMPLES, "seed": CERTIFICATION_SEED}
+    for name, value in fixed.items():
+        if given.get(name) not in (None, "") and raw[name] != value:
+            raise ConfigurationError(
+                f"--icm-{name} {raw[name]} is not allowed in certification mode, which always "
+                f"uses {value}; drop the option"
+            )
+    if raw["server-fault"]:
+        raise ConfigurationError("--icm-server-fault cannot be combined with certification mode")
+    return mode
 
 
 def _check_fault(name: str | None, base_url: str | None) -> str | None:

@@ -112,8 +112,7 @@ def _refuse_selection(config: pytest.Config) -> None:
     for option, flag in (("keyword", "-k"), ("markexpr", "-m")):
         if config.getoption(option, None):
             raise pytest.UsageError(
-                f"certification mode runs the whole suite; drop {flag} "
-                f"{config.getoption(option)!r}"
+                f"certification mode runs the whole suite; drop {flag} {config.getoption(option)!r}"
             )
     if config.getoption("splits", None):
         return  # shards of one run; `icm-conformance merge` checks that every group ran

@@ -123,7 +123,11 @@ def run(
     """
     # A pipe or CI log gets a fixed width, so the table does not wrap at 80 columns.
     console = Console(stderr=False, width=None if sys.stdout.isatty() else 160)
-    args = ["--icm", "-p", "no:cacheprovider", "-p", "no:terminal"]
+    args = ["--icm", "-p", "no:cacheprovider"]
+    if not pytest_args:
+        # The table below replaces pytest's own report. Plugins such as pytest-split
+        # need pytest's terminal writer, so extra pytest arguments keep it.
+        args += ["-p", "no:terminal"]
     for option in OPTIONS:
         value = values.get(option.dest)
         if value is None:

@@ -30,6 +30,10 @@ from conformance.entities import (
 )
 from conformance.flows import FLOWS, FlowEnvironment, run_flow
 from conformance.ledger import LEDGER_NAME, CreationTracker, Ledger
+from conformance.reporting import write_bundle
+from conformance.reporting.environment import dependency_versions, suite_commit
+from conformance.reporting.loading import load_results
+from conformance.reporting.merge import merge_results
 from conformance.results import RunResults, TestResult, write_json
 from conformance.runner import OperationTest, RunContext, modes_for
 from conformance.safety import (
@@ -38,10 +42,6 @@ from conformance.safety import (
     ReadOnlyViolation,
     RestoreOutcome,
 )
-from conformance.reporting import write_bundle
-from conformance.reporting.environment import dependency_versions, suite_commit
-from conformance.reporting.loading import load_results
-from conformance.reporting.merge import merge_results
 from conformance.target import Target
 
 logger = logging.getLogger(__name__)
@@ -260,8 +260,9 @@ class ConformanceSession:
             logger.error("no pytest-xdist worker wrote results into %s", self.report_dir)
             return
         data = merge_results(shards)
-        data["run"].update({key: value for key, value in self.run_metadata.items()
-                            if key not in ("deselected",)})
+        data["run"].update(
+            {key: value for key, value in self.run_metadata.items() if key not in ("deselected",)}
+        )
         self._publish(data)
 
     def header_lines(self) -> list[str]:

@@ -10,13 +10,22 @@ from __future__ import annotations
 from conformance.flows.addresses import AddressLifecycleFlow
 from conformance.flows.base import Flow
 from conformance.flows.execution import FLOWS_TAG, FlowEnvironment, run_flow
+from conformance.flows.giftcards import GiftCardsFlow
+from conformance.flows.payments import PaymentsFlow
 from conformance.flows.private import PrivateRegistrationFlow
+from conformance.flows.profile import ProfileFlow
+from conformance.flows.users import BusinessRegistrationFlow, BusinessUsersFlow
 
 FLOWS: dict[str, type[Flow]] = {
     flow.name: flow
     for flow in (
         PrivateRegistrationFlow,
         AddressLifecycleFlow,
+        BusinessRegistrationFlow,
+        BusinessUsersFlow,
+        PaymentsFlow,
+        GiftCardsFlow,
+        ProfileFlow,
     )
 }
 

@@ -85,11 +85,17 @@ def _option_flags() -> list[Any]:
                 click.option(
                     f"--{option.name}",
                     option.dest,
+                    type=option.kind if option.kind in (int, float) else str,
+                    metavar=_metavar(option.kind),
                     default=None,
                     help=f"{option.help} [env: {option.env}]",
                 )
             )
     return decorators
+
+
+def _metavar(kind: type) -> str:
+    return {int: "INTEGER", float: "NUMBER"}.get(kind, "TEXT")
 
 
 def _with_options(function: Any) -> Any:

@@ -1,8 +1,9 @@
-"""Bind a decoded request body to a resource object shape, the way ICM's JSON mapper does.
+"""Bind a decoded request body to a resource object shape.
 
-Unknown properties are ignored, and scalars are coerced leniently: a number sent for a string
-property becomes its text. A value that cannot map at all, such as an object where a string
-belongs, is a client error, because ICM responds to unmappable JSON with 400.
+Unknown properties are ignored, because the shapes allow additional properties. Values must
+have the declared JSON type, and null is accepted only where the contract marks a property or
+its shape nullable. Anything else cannot map and is a client error (400), as ICM treats
+unmappable JSON.
 """
 
 from __future__ import annotations
@@ -15,32 +16,31 @@ from conformance.server.schemas import SCHEMAS, Field
 
 
 def _scalar(value: Any, kind: str, path: str) -> Any:
-    if kind == "string":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and math.isfinite(value):
-            return str(value)
-    elif kind == "boolean":
-        if isinstance(value, bool):
-            return value
-        if value in ("true", "false"):
-            return value == "true"
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-    elif kind in ("number", "integer"):
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if is_number and math.isfinite(value):
-            return value
-    elif kind == "any":
+    if kind == "any":
+        return value
+    if kind == "string" and isinstance(value, str):
+        return value
+    if kind == "boolean" and isinstance(value, bool):
+        return value
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "number" and is_number and math.isfinite(value):
+        return value
+    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return value
     raise bad_request(f"Property {path} cannot take the value {value!r}: expected a {kind}.")
 
 
+def _nullable(spec: Field) -> bool:
+    return spec.nullable or (spec.ref is not None and SCHEMAS[spec.ref].nullable)
+
+
 def _value(value: Any, spec: Field, path: str) -> Any:
-    if value is None or spec.raw_input:
+    if spec.raw_input:
         return value
+    if value is None:
+        if _nullable(spec) or spec.kind == "any":
+            return None
+        raise bad_request(f"Property {path} must not be null.")
     if spec.kind == "object" and spec.ref:
         return bind(value, spec.ref, path)
     if spec.kind == "array":
@@ -55,7 +55,7 @@ def _value(value: Any, spec: Field, path: str) -> Any:
 
 
 def bind(data: Any, schema_name: str, path: str = "body") -> dict[str, Any]:
-    """Return the known properties of ``data`` coerced to the shape ``schema_name``.
+    """Return the known properties of ``data``, type-checked against the shape ``schema_name``.
 
     Raises ApiError(400) when ``data`` is not an object or a property cannot be mapped.
     """

@@ -153,6 +153,12 @@ def decode_json(data: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise bad_request(f"The JSON body is not valid UTF-8: {error}.") from error
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        decoded = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
         raise bad_request(f"The JSON body is malformed: {error}.") from error
+    try:
+        # An escaped unpaired surrogate ("\ud800") parses, but no UTF-8 response can echo it.
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise bad_request(f"The JSON body contains an unpaired surrogate: {error}.") from error
+    return decoded

@@ -16,7 +16,7 @@ class Field:
 
     ``kind`` is one of ``string``, ``number``, ``integer``, ``boolean``, ``object`` (a nested
     resource object named by ``ref``), ``array`` (items are ``ref`` objects, or scalars of
-    ``item_kind``) or ``any`` (free-form JSON value).
+    ``item_kind``) or ``any`` (free-form JSON value). Only ``nullable`` properties take null.
     """
 
     kind: str
@@ -27,15 +27,20 @@ class Field:
     xml_name: str | None = None
     item_xml_name: str | None = None
     raw_input: bool = False
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
 class Schema:
-    """A resource object: its XML root element name and its properties in document order."""
+    """A resource object: its XML root element name and its properties in document order.
+
+    ``nullable`` lets every property that refers to this shape be null.
+    """
 
     name: str
     xml_root: str
     fields: dict[str, Field] = field(default_factory=dict)
+    nullable: bool = False
 
 
 STRING = Field("string")
@@ -82,6 +87,10 @@ _ADDRESS_STRINGS = [
 
 def _strings(names: str) -> dict[str, Field]:
     return {name: STRING for name in names.split()}
+
+
+def _nullable_strings(names: str) -> dict[str, Field]:
+    return {name: Field("string", nullable=True) for name in names.split()}
 
 
 SCHEMAS: dict[str, Schema] = {}
@@ -140,6 +149,7 @@ _register(
             "type": TYPE_ATTR,
             **_strings("login password securityQuestion securityQuestionAnswer"),
         },
+        nullable=True,
     )
 )
 _register(
@@ -187,58 +197,44 @@ _register(
         },
     )
 )
-_PERSON_STRINGS = [
-    "birthday",
-    "customerNo",
-    "customerType",
-    "email",
-    "externalURN",
-    "fax",
-    "firstName",
-    "lastName",
-    "login",
-]
-_PERSON_STRINGS_2 = ["phoneBusiness", "phoneHome", "phoneMobile"]
+_NULLABLE_STRING = Field("string", nullable=True)
+
+
+def _person(*, with_user_id: bool) -> dict[str, Field]:
+    """Return the properties shared by NewCustomerRO and PrivateCustomerRO, in document order."""
+    fields: dict[str, Field] = {
+        "birthday": _NULLABLE_STRING,
+        "customerNo": STRING,
+        "customerType": STRING,
+        **_nullable_strings("email externalURN fax firstName lastName login"),
+        "name": NAME_ATTR,
+        **_nullable_strings("phoneBusiness phoneHome phoneMobile"),
+        "preferredInvoiceToAddress": Field("object", ref="AddressRO"),
+        "preferredLanguage": _NULLABLE_STRING,
+        "preferredPaymentInstrument": Field("object", ref="PaymentRO"),
+        "preferredShipToAddress": Field("object", ref="AddressRO"),
+        "title": _NULLABLE_STRING,
+        "type": TYPE_ATTR,
+    }
+    if with_user_id:
+        fields["userId"] = _NULLABLE_STRING
+    return fields
+
+
 _register(
     Schema(
         "NewCustomerRO",
         "NewCustomer",
         {
             "address": Field("object", ref="AddressRO"),
-            "birthday": STRING,
             "credentials": Field("object", ref="CredentialsRO"),
-            **{name: STRING for name in _PERSON_STRINGS[1:]},
-            "name": NAME_ATTR,
-            **{name: STRING for name in _PERSON_STRINGS_2},
-            "preferredInvoiceToAddress": Field("object", ref="AddressRO"),
-            "preferredLanguage": STRING,
-            "preferredPaymentInstrument": Field("object", ref="PaymentRO"),
-            "preferredShipToAddress": Field("object", ref="AddressRO"),
-            "title": STRING,
-            "type": TYPE_ATTR,
-            "userId": STRING,
+            **_person(with_user_id=True),
             # Business registrations from storefront clients also carry company data.
             **_strings("companyName companyName2 taxationID industry description"),
         },
     )
 )
-_register(
-    Schema(
-        "PrivateCustomerRO",
-        "PrivateCustomer",
-        {
-            **{name: STRING for name in _PERSON_STRINGS},
-            "name": NAME_ATTR,
-            **{name: STRING for name in _PERSON_STRINGS_2},
-            "preferredInvoiceToAddress": Field("object", ref="AddressRO"),
-            "preferredLanguage": STRING,
-            "preferredPaymentInstrument": Field("object", ref="PaymentRO"),
-            "preferredShipToAddress": Field("object", ref="AddressRO"),
-            "title": STRING,
-            "type": TYPE_ATTR,
-        },
-    )
-)
+_register(Schema("PrivateCustomerRO", "PrivateCustomer", _person(with_user_id=False)))
 _register(
     Schema(
         "SMBCustomerRO",
@@ -262,11 +258,12 @@ _register(
             "type": TYPE_ATTR,
             "name": NAME_ATTR,
             **_strings("login firstName lastName businessPartnerNo preferredLanguage"),
-            **_strings("phoneBusiness phoneMobile department title birthday"),
+            **_strings("phoneBusiness phoneMobile department title"),
+            "birthday": _NULLABLE_STRING,
             "preferredPaymentInstrument": Field("object", ref="PaymentRO"),
             **_strings("phoneHome fax email"),
             "active": Field("boolean"),
-            **_strings("preferredInvoiceToAddressUrn preferredShipToAddressUrn"),
+            **_nullable_strings("preferredInvoiceToAddressUrn preferredShipToAddressUrn"),
         },
     )
 )

@@ -14,6 +14,7 @@ Rules, as OpenAPI 3.0 describes the ``xml`` object:
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -26,10 +27,20 @@ class XmlBodyError(ValueError):
     """The XML request body is not well-formed or does not match the expected resource."""
 
 
+# Characters that XML 1.0 cannot carry, not even as character references.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def xml_safe(text: str) -> str:
+    """Replace the characters that XML 1.0 forbids (most control characters) with U+FFFD."""
+    return _NOT_XML_CHAR.sub(REPLACEMENT_CHARACTER, text)
+
+
 def _scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _item_name(prop: str, spec: Field) -> str:
@@ -92,7 +103,7 @@ def to_xml(payload: dict[str, Any], schema_name: str, root_name: str | None = No
 def string_to_xml(text: str) -> bytes:
     """Serialize a plain string response (an error message) as an ``<error>`` document."""
     root = ET.Element("error")
-    root.text = text
+    root.text = xml_safe(text)
     return XML_DECLARATION + ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
@@ -132,26 +143,42 @@ def _parse_any(element: ET.Element) -> Any:
 
 
 def _read_object(element: ET.Element, shape: Schema) -> dict[str, Any]:
+    """Read the properties of ``shape`` from the attributes and children of ``element``.
+
+    A nested object may also arrive under its referenced schema's XML name, and repeated
+    items under the array's property name, because OpenAPI 3.0 leaves both readings open.
+    Several properties can share a referenced name (three AddressRO properties of
+    NewCustomerRO), so each such element fills the first of them that is still empty.
+    """
     result: dict[str, Any] = {}
     by_tag: dict[str, tuple[str, Field]] = {}
+    by_schema_name: dict[str, list[tuple[str, Field]]] = {}
     unwrapped: dict[str, tuple[str, Field]] = {}
     for prop, spec in shape.fields.items():
         if spec.attribute:
             if prop in element.attrib:
                 result[prop] = element.attrib[prop]
-            continue
-        if spec.kind == "array" and not spec.wrapped:
-            unwrapped[_item_name(prop, spec)] = (prop, spec)
+        elif spec.kind == "array" and not spec.wrapped:
+            unwrapped.setdefault(_item_name(prop, spec), (prop, spec))
+            unwrapped.setdefault(spec.xml_name or prop, (prop, spec))
         else:
             by_tag[spec.xml_name or prop] = (prop, spec)
+            if spec.kind == "object" and spec.ref:
+                alias = SCHEMAS[spec.ref].xml_root
+                by_schema_name.setdefault(alias, []).append((prop, spec))
     for child in element:
         tag = _local(child.tag)
-        if tag in unwrapped:
-            prop, spec = unwrapped[tag]
-            result.setdefault(prop, []).append(_read_item(child, spec))
-        elif tag in by_tag:
+        if tag in by_tag:
             prop, spec = by_tag[tag]
             result[prop] = _read_value(child, spec)
+        elif tag in unwrapped:
+            prop, spec = unwrapped[tag]
+            result.setdefault(prop, []).append(_read_item(child, spec))
+        else:
+            free = [pair for pair in by_schema_name.get(tag, []) if pair[0] not in result]
+            if free:
+                prop, spec = free[0]
+                result[prop] = _read_value(child, spec)
     return result
 
 
@@ -175,7 +202,8 @@ def from_xml(data: bytes, schema_name: str) -> dict[str, Any]:
     """Parse an XML request body into the same dict a JSON body would give.
 
     Raises XmlBodyError for a document that is not well-formed, declares a DTD (rejected to rule
-    out entity expansion), or whose root element is not the resource's XML name.
+    out entity expansion), or whose root element is neither the resource's XML name nor its
+    component name.
     """
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         raise XmlBodyError("XML bodies with a document type declaration are not accepted")
@@ -184,6 +212,7 @@ def from_xml(data: bytes, schema_name: str) -> dict[str, Any]:
     except ET.ParseError as error:
         raise XmlBodyError(f"XML body is not well-formed: {error}") from error
     shape = SCHEMAS[schema_name]
-    if _local(root.tag) != shape.xml_root:
+    # The component name is accepted too: tools that lose the xml hint fall back to it.
+    if _local(root.tag) not in (shape.xml_root, shape.name):
         raise XmlBodyError(f"XML root element must be <{shape.xml_root}>, got <{_local(root.tag)}>")
     return _read_object(root, shape)

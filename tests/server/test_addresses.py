@@ -95,14 +95,16 @@ def test_create_blank_field_400(owner: dict, http: requests.Session) -> None:
     assert response.headers["error-key"] == "customer.address.missing_fields.error"
 
 
-@pytest.mark.parametrize("usage", ["both", 3, [1, 0], {"empty": "no"}, {"bits": [1]}])
+@pytest.mark.parametrize(
+    "usage", ["both", 3, [1, 0], [True, False, False, False], {"empty": "no"}, {"empty": None}]
+)
 def test_create_invalid_usage_400(owner: dict, http: requests.Session, usage: object) -> None:
     response = _create(http, owner, {**NEW_ADDRESS, "usage": usage})
     assert response.status_code == 400
     assert response.headers["error-key"] == "customer.address.invalid_fields.usage.error"
 
 
-@pytest.mark.parametrize("usage", [{"empty": False}, [True, False, False, False]])
+@pytest.mark.parametrize("usage", [{"empty": False}, {"empty": True, "bits": [1]}, {}])
 def test_create_accepts_usage_shapes(owner: dict, http: requests.Session, usage: object) -> None:
     assert _create(http, owner, {**NEW_ADDRESS, "usage": usage}).status_code == 201
 

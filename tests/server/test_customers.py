@@ -19,7 +19,11 @@ ADDRESS = {
 }
 
 
+OMIT = object()
+
+
 def _new_customer(login: str, **overrides: object) -> dict:
+    """Return a valid registration body; an override of OMIT removes that property."""
     body: dict = {
         "firstName": "Max",
         "lastName": "Muster",
@@ -28,7 +32,7 @@ def _new_customer(login: str, **overrides: object) -> dict:
         "credentials": {"login": login, "password": "Secret123"},
     }
     body.update(overrides)
-    return body
+    return {key: value for key, value in body.items() if value is not OMIT}
 
 
 def test_private_registration_201(fresh_server: ReferenceServer, http: requests.Session) -> None:
@@ -65,12 +69,13 @@ def test_private_registration_201(fresh_server: ReferenceServer, http: requests.
         ),
         ({"customerNo": "PMiller"}, "customer.customerno.already_exists.error"),
         (
-            {"firstName": None, "address": {**ADDRESS, "firstName": None}},
+            {"firstName": OMIT, "address": {**ADDRESS, "firstName": ""}},
             "customer.missing_fields.error",
         ),
         ({"email": "not-an-email"}, "customer.invalid_fields.error"),
         ({"birthday": "31.01.1980"}, "customer.invalid_fields.error"),
-        ({"address": None}, "customer.address.missing_fields.error"),
+        ({"address": OMIT}, "customer.address.missing_fields.error"),
+        ({"address": None}, "customer.invalid_fields.error"),
         ({"address": {"firstName": "Max"}}, "customer.address.missing_fields.error"),
     ],
 )
@@ -233,20 +238,41 @@ def test_update_private_profile(
 @pytest.mark.parametrize(
     "body",
     [
-        {"birthday": "tomorrow"},
-        {"email": "@@"},
-        {"lastName": ""},
-        {"preferredInvoiceToAddress": {"id": "ccross-home"}},
-        {"preferredPaymentInstrument": {"id": "nothing"}},
+        {"firstName": 5},
+        {"email": {"address": "x"}},
+        {"customerNo": None},
+        {"preferredInvoiceToAddress": "pmiller-home"},
+        {"birthday": ["1980-01-31"]},
+        [{"firstName": "List"}],
     ],
 )
-def test_update_private_profile_400(
-    reference_server: ReferenceServer, http: requests.Session, demo_auth: dict, body: dict
+def test_update_private_profile_unmappable_400(
+    fresh_server: ReferenceServer, http: requests.Session, demo_auth: dict, body: object
 ) -> None:
-    response = http.put(
-        f"{reference_server.base_url()}/privatecustomers/-", json=body, auth=demo_auth["patricia"]
-    )
+    url = f"{fresh_server.base_url()}/privatecustomers/-"
+    response = http.put(url, json=body, auth=demo_auth["patricia"])
+    profile = http.get(url, auth=demo_auth["patricia"]).json()
     assert response.status_code == 400
+    assert profile["firstName"] == "Patricia"
+
+
+def test_update_private_profile_lenient(
+    fresh_server: ReferenceServer, http: requests.Session, demo_auth: dict
+) -> None:
+    url = f"{fresh_server.base_url()}/privatecustomers/-"
+    body = {
+        "firstName": None,
+        "birthday": "sometime in June",
+        "preferredInvoiceToAddress": {"id": "ccross-home"},
+        "preferredPaymentInstrument": {"id": "nothing"},
+    }
+    response = http.put(url, json=body, auth=demo_auth["patricia"])
+    profile = response.json()
+    assert response.status_code == 200
+    assert profile["firstName"] == "Patricia"
+    assert profile["birthday"] == "sometime in June"
+    assert profile["preferredInvoiceToAddress"]["id"] == "pmiller-home"
+    assert profile["preferredPaymentInstrument"]["id"] == "pmiller-debit"
 
 
 def test_smb_customer_profile(

@@ -29,7 +29,6 @@ REQUIRED = ("firstName", "lastName", "addressLine1", "city", "countryCode")
 # Identity and derived fields: never written by clients, ignored when comparing addresses.
 NOT_WRITABLE = ("name", "type", "urn", "id", "externalId", "externalUrn", "usage")
 NOT_COMPARED = ("addressName", "country")
-USAGE_BITS = 4
 
 COUNTRY_NAMES = {
     "AT": "Austria",
@@ -70,18 +69,16 @@ def address_ro(ctx: RequestContext, customer: Customer, address: Address) -> dic
 def parse_usage(raw: Any, error_key: str) -> list[bool] | None:
     """Return the usage bits of a request, None if absent; 400 with ``error_key`` if invalid.
 
-    The contract types usage as an object; storefront clients send an array of booleans.
+    The contract types usage as an object whose boolean ``empty`` clears every usage bit.
     """
     if raw is None:
         return None
-    if isinstance(raw, dict):
-        empty = raw.get("empty", False)
-        if not isinstance(empty, bool) or set(raw) - {"empty"}:
-            raise bad_request(f"Address usage {raw!r} is not valid.", error_key)
-        return [not empty, not empty, False, False]
-    if isinstance(raw, list) and all(isinstance(bit, bool) for bit in raw):
-        return list(raw) + [False] * max(0, USAGE_BITS - len(raw))
-    raise bad_request(f"Address usage {raw!r} is not valid.", error_key)
+    empty = raw.get("empty", False) if isinstance(raw, dict) else None
+    if not isinstance(empty, bool):
+        raise bad_request(f"Address usage {raw!r} needs a boolean 'empty'.", error_key)
+    # NOTE: storefront clients modelled on real ICM responses send usage as an array of
+    # booleans; the contract does not allow that, so it is rejected like any other shape.
+    return [not empty, not empty, False, False]
 
 
 def content_fields(ctx: RequestContext, data: dict[str, Any], missing_key: str | None) -> dict:

@@ -308,3 +308,36 @@ def test_query_values_400(
     path = "users/-" if query.startswith("include") else "users"
     response = http.get(f"{base}/customers/-/{path}?{query}", auth=demo_auth["jlink"])
     assert response.status_code == 400
+
+
+def test_from_xml_accepts_component_name_root() -> None:
+    body = b"<CredentialsRO><login>a@b.de</login><password>Secret123</password></CredentialsRO>"
+    assert from_xml(body, "CredentialsRO") == {"login": "a@b.de", "password": "Secret123"}
+
+
+def test_from_xml_referenced_names_fill_in_order() -> None:
+    body = (
+        b"<NewCustomer><Address><city>First</city></Address>"
+        b"<Address><city>Second</city></Address></NewCustomer>"
+    )
+    parsed = from_xml(body, "NewCustomerRO")
+    assert parsed["address"] == {"city": "First"}
+    assert parsed["preferredInvoiceToAddress"] == {"city": "Second"}
+    assert "preferredShipToAddress" not in parsed
+
+
+def test_to_xml_replaces_forbidden_characters() -> None:
+    document = to_xml({"type": "Address", "city": "Bad\x01City\ud800"}, "AddressRO")
+    assert ET.fromstring(document).findtext("city") == "Bad\ufffdCity\ufffd"
+
+
+def test_unpaired_surrogate_400(
+    reference_server: ReferenceServer, http: requests.Session, demo_auth: dict
+) -> None:
+    response = http.put(
+        f"{reference_server.base_url()}/privatecustomers/-",
+        data=b'{"title": "\\ud800"}',
+        headers={"Content-Type": "application/json"},
+        auth=demo_auth["patricia"],
+    )
+    assert response.status_code == 400

@@ -138,8 +138,8 @@ class RequestContext:
 
 def unsupported_media_type(mimetype: str) -> ApiError:
     """Build the 415 error for a request body of an unsupported media type."""
-    shown = mimetype or "(no Content-Type)"
-    return ApiError(415, f"Unsupported request media type {shown}; send {JSON} or {XML}.")
+    received = mimetype or "(no Content-Type)"
+    return ApiError(415, f"Unsupported request media type {received}; send {JSON} or {XML}.")
 
 
 def _reject_constant(name: str) -> Any:

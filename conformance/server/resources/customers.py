@@ -160,7 +160,7 @@ def update_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """
     # NOTE: ICM may reject malformed e-mail addresses or birthdays here. The contract documents
     # 400 without any error-key for this operation, so the reference accepts every value
-    # that matches the schema and answers 400 only for bodies that cannot be mapped.
+    # that matches the schema and responds with 400 only to bodies that cannot be mapped.
     customer = resolve_customer(ctx, keys["customer"], "private")
     data = ctx.body("PrivateCustomerRO")
     customer.profile.update(_profile_updates(data))

@@ -69,9 +69,9 @@ def payment_ro(
     parameters = []
     for key, display_name in method.parameters:
         value = instrument.parameters.get(key, "")
-        shown = mask(value) if key == "IBAN" else value
+        displayed = mask(value) if key == "IBAN" else value
         parameters.append(
-            {"name": key, "key": key, "displayName": display_name, "property": {"value": shown}}
+            {"name": key, "key": key, "displayName": display_name, "property": {"value": displayed}}
         )
     data: dict[str, Any] = {
         "type": "Payment",

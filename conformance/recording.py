@@ -40,8 +40,12 @@ class Recorder:
         self.secrets = secrets
         self._seen: dict[tuple[str, str, str], FailureRecord] = {}
 
-    def check(self, exchange: Exchange) -> None:
-        """Run every check on ``exchange``; record what it exercised and what failed."""
+    def check(self, exchange: Exchange, gap_statuses: frozenset[int] = frozenset()) -> None:
+        """Run every check on ``exchange``; record what it exercised and what failed.
+
+        An undocumented status in ``gap_statuses`` is listed as a contract gap instead of
+        a failure, e.g. the 403 or 404 by which a target refuses another customer's keys.
+        """
         info = exchange.operation
         if is_undocumented_rejection(exchange):
             self.result.contract_gaps.add(
@@ -49,6 +53,13 @@ class Recorder:
                 "does not document for this operation"
             )
         findings = run_all(exchange, self.contract, self.target)
+        status = exchange.response.status_code
+        if status in gap_statuses and status not in info.statuses:
+            findings = [f for f in findings if f.check != "status_code_conformance"]
+            self.result.contract_gaps.add(
+                f"{info.key}: refuses another customer's keys with {status}, which the "
+                "contract does not document for this operation"
+            )
         status_requirements = self.status_requirements(
             info.method, info.path, exchange.response.status_code
         )

@@ -8,12 +8,15 @@ earlier one registered.
 from __future__ import annotations
 
 from conformance.flows.addresses import AddressLifecycleFlow
+from conformance.flows.authentication import AuthenticationFlow, ExpiredTokenFlow
+from conformance.flows.authorization import CrossCustomerFlow
 from conformance.flows.base import Flow
 from conformance.flows.execution import FLOWS_TAG, FlowEnvironment, run_flow
 from conformance.flows.giftcards import GiftCardsFlow
 from conformance.flows.payments import PaymentsFlow
 from conformance.flows.private import PrivateRegistrationFlow
 from conformance.flows.profile import ProfileFlow
+from conformance.flows.secrets import SecretsFlow
 from conformance.flows.users import BusinessRegistrationFlow, BusinessUsersFlow
 
 FLOWS: dict[str, type[Flow]] = {
@@ -26,6 +29,10 @@ FLOWS: dict[str, type[Flow]] = {
         PaymentsFlow,
         GiftCardsFlow,
         ProfileFlow,
+        AuthenticationFlow,
+        ExpiredTokenFlow,
+        CrossCustomerFlow,
+        SecretsFlow,
     )
 }
 

@@ -169,7 +169,10 @@ class Steps:
             headers_sent=dict(response.request.headers),
             sent_body=body if isinstance(body, dict | list) else None,
         )
-        self.recorder.check(exchange)
+        # Refusing another customer's keys is required, whether or not the contract lists
+        # the status the target refuses with.
+        gaps = DENIED_STATUSES if mode == "cross-customer" else frozenset()
+        self.recorder.check(exchange, gap_statuses=gaps)
         self.scan_secrets(exchange)
         return exchange
 

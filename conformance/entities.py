@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import requests
 
@@ -32,7 +33,6 @@ from conformance.ledger import (
     Entry,
     Ledger,
     find_ledgers,
-    same_resource,
 )
 from conformance.target import Target, basic_authorization
 
@@ -297,9 +297,13 @@ def discard_open_entries(ledger: Ledger, reason: str) -> None:
         ledger.update(entry, DISCARDED, note=reason)
 
 
-def is_recorded(ledger: Ledger, url: str) -> bool:
-    """Return whether ``url`` is an entity the ledger lists as created and not yet deleted."""
-    return any(entry.url and same_resource(entry.url, url) for entry in ledger.open_entries())
+def created_ids(ledger: Ledger) -> set[str]:
+    """Return the item ids (last URL segments) of entities the ledger lists as existing."""
+    return {
+        unquote(entry.url.rstrip("/").rsplit("/", 1)[-1])
+        for entry in ledger.open_entries()
+        if entry.url
+    }
 
 
 def _short_unique() -> str:

@@ -17,6 +17,7 @@ from conformance.flows.payments import PaymentsFlow
 from conformance.flows.private import PrivateRegistrationFlow
 from conformance.flows.profile import ProfileFlow
 from conformance.flows.secrets import SecretsFlow
+from conformance.flows.stateful import StatefulFlow
 from conformance.flows.users import BusinessRegistrationFlow, BusinessUsersFlow
 
 FLOWS: dict[str, type[Flow]] = {
@@ -33,6 +34,7 @@ FLOWS: dict[str, type[Flow]] = {
         ExpiredTokenFlow,
         CrossCustomerFlow,
         SecretsFlow,
+        StatefulFlow,
     )
 }
 

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import requests
 from hypothesis import strategies as st
+from schemathesis import Case
 from schemathesis.core import NOT_SET
 
 from conformance.checks import CheckFailure, Exchange
@@ -146,7 +147,6 @@ class Steps:
         (or a more specific name) for one that should be refused. Raises ``FlowAborted``
         when no response arrives.
         """
-        info = self.context.contract.operation(*operation_key.split(" ", 1))
         operation = self.context.operations[operation_key]
         case = operation.Case(
             path_parameters=dict(path or {}),
@@ -154,10 +154,38 @@ class Steps:
             body=body,
             media_type=JSON if body is not NOT_SET else None,
         )
+        return self.send_case(case, principal, headers=headers, base_url=base_url, mode=mode)
+
+    def send_case(
+        self,
+        case: Case,
+        principal: Principal | None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        base_url: str | None = None,
+        mode: str = "positive",
+        operation: OperationInfo | None = None,
+    ) -> Exchange:
+        """Send a Schemathesis case as ``principal`` and check the response.
+
+        ``operation`` names the contract operation when the case comes from a derived schema
+        whose paths differ from the contract's.
+        """
+        info = operation or self.context.contract.operation(
+            case.operation.method, case.operation.path
+        )
         sent_headers = {"Accept": JSON, **self.auth(principal), **(headers or {})}
         kwargs = case.as_transport_kwargs(
             base_url=base_url or self._base_url(principal, info.path), headers=sent_headers
         )
+        # Schemathesis may draw values for the declared security schemes; the step's own
+        # login replaces them.
+        drawn = {
+            name: value
+            for name, value in kwargs.get("headers", {}).items()
+            if name.lower() not in ("authorization", TOKEN_HEADER)
+        }
+        kwargs["headers"] = {**drawn, **sent_headers}
         method = kwargs.pop("method")
         url = kwargs.pop("url")
         response = self._send(method, url, kwargs)
@@ -167,7 +195,7 @@ class Steps:
             response=response,
             mode=mode,
             headers_sent=dict(response.request.headers),
-            sent_body=body if isinstance(body, dict | list) else None,
+            sent_body=case.body if isinstance(case.body, dict | list) else None,
         )
         # Refusing another customer's keys is required, whether or not the contract lists
         # the status the target refuses with.
@@ -284,6 +312,16 @@ class Flow:
         return None
 
     def run(self, steps: Steps, data: st.DataObject) -> None:
+        raise NotImplementedError
+
+
+class GeneratingFlow(Flow):
+    """A flow that runs its own Hypothesis engine instead of drawing from ``st.data()``."""
+
+    def run(self, steps: Steps, data: st.DataObject) -> None:
+        raise TypeError(f"{self.name} generates its own data; call execute()")
+
+    def execute(self, steps: Steps, seed: int) -> None:
         raise NotImplementedError
 
 

@@ -12,7 +12,7 @@ import hypothesis
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 
-from conformance.flows.base import Flow, FlowAborted, RegisteredCustomer, Steps
+from conformance.flows.base import Flow, FlowAborted, GeneratingFlow, RegisteredCustomer, Steps
 from conformance.results import TestResult
 from conformance.runner import RunContext
 from conformance.safety import ReadOnlyViolation
@@ -86,6 +86,10 @@ def _gate(flow: Flow, steps: Steps) -> tuple[str, str] | None:
 
 def _run_examples(flow: Flow, steps: Steps, context: RunContext, test_id: str) -> None:
     settings = context.settings
+    seed = settings.seed ^ zlib.crc32(test_id.encode())
+    if isinstance(flow, GeneratingFlow):
+        flow.execute(steps, seed)
+        return
 
     @hypothesis.settings(
         max_examples=settings.flow_examples,
@@ -102,5 +106,4 @@ def _run_examples(flow: Flow, steps: Steps, context: RunContext, test_id: str) -
         except FlowAborted as exc:
             logger.info("flow %s stopped early: %s", flow.name, exc)
 
-    seed = settings.seed ^ zlib.crc32(test_id.encode())
     hypothesis.seed(seed)(example)()

@@ -198,7 +198,7 @@ class OperationTest:
             case.body = {"login": login, "password": data.draw(generators.passwords())}
         elif schema_name == "SMBCustomerUserROCollection":
             users = data.draw(st.lists(generators.user_values(run_id), min_size=1, max_size=3))
-            case.body = {"elements": users}
+            case.body = {"elements": list[Any](users)}
         elif schema_name == "SMBCustomerUserRO":
             values = data.draw(generators.user_values(run_id))
             values.pop("login")

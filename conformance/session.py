@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
+from schemathesis.core.result import Err
 from schemathesis.schemas import APIOperation
 
 from conformance.catalogue import Catalogue
@@ -28,6 +29,7 @@ from conformance.entities import (
     cleanup_previous_runs,
     discard_open_entries,
 )
+from conformance.errors import SpecError
 from conformance.flows import FLOWS, FlowEnvironment, run_flow
 from conformance.ledger import LEDGER_NAME, CreationTracker, Ledger
 from conformance.reporting import write_bundle
@@ -123,6 +125,9 @@ class ConformanceSession:
         schema = schemathesis.openapi.from_dict(self.contract.effective)
         operations: dict[str, APIOperation] = {}
         for result in schema.get_all_operations():
+            if isinstance(result, Err):
+                raise SpecError(f"{self.contract.path}: Schemathesis cannot load an operation: "
+                                f"{result.err()}")
             operation = result.ok()
             operations[f"{operation.method.upper()} {operation.path}"] = operation
         ledger = Ledger(self.report_dir / LEDGER_NAME)

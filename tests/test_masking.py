@@ -4,7 +4,8 @@ from conformance.masking import MASK, mask_curl, mask_headers, mask_json, mask_t
 
 
 def test_secret_headers_are_masked():
-    masked = mask_headers({"Authorization": "Basic abc", "authentication-token": "t", "Accept": "x"})
+    headers = {"Authorization": "Basic abc", "authentication-token": "t", "Accept": "x"}
+    masked = mask_headers(headers)
     assert masked["Authorization"] == MASK
     assert masked["authentication-token"] == MASK
     assert masked["Accept"] == "x"

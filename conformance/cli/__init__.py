@@ -39,3 +39,6 @@ main.add_command(report)
 main.add_command(verify)
 main.add_command(compare)
 main.add_command(merge)
+from conformance.cli.cleanup import cleanup  # noqa: E402
+
+main.add_command(cleanup)

@@ -101,12 +101,12 @@ def run_schemathesis_checks(exchange: Exchange) -> list[Finding]:
     if _media_type(exchange.response) != XML:
         names.append("response_schema_conformance")
     if exchange.mode == "negative" and case.media_type != XML:
-        # NOTE: XML carries every scalar as text, so a type mutation such as a boolean
-        # sent for a string is still a valid XML body; only JSON negatives are judged.
+        # NOTE: XML carries every scalar as text, so a boolean sent for a string is still
+        # a valid XML body. Only negative JSON bodies are judged.
         names.append("negative_data_rejection")
     if exchange.mode == "invalid-token":
-        # ICM answers an invalid token with 400 on every operation, documented or not;
-        # AUTH-TOKEN-INVALID-400 checks that answer instead.
+        # ICM rejects an invalid token with 400 on every operation, documented or not.
+        # AUTH-TOKEN-INVALID-400 checks that response instead.
         names.remove("status_code_conformance")
     elif is_undocumented_rejection(exchange):
         # ICM's REST framework rejects unparseable or unmappable input with 400 on every
@@ -160,10 +160,10 @@ def _documented(exchange: Exchange) -> bool:
 def check_positive_acceptance(
     exchange: Exchange, contract: Contract, target: Target
 ) -> list[Finding]:
-    """Valid requests may fail only for a documented business reason, never for their shape.
+    """Check that a valid request is rejected only for a documented business reason.
 
     ICM checks mandatory fields that the contract does not mark as required and
-    answers 400 with a documented ``error-key``; that answer is conformant.
+    returns 400 with a documented ``error-key``. That response is conformant.
     """
     if exchange.mode != "positive":
         return []
@@ -184,7 +184,7 @@ def check_positive_acceptance(
 
 
 def check_error_key(exchange: Exchange, contract: Contract, target: Target) -> list[Finding]:
-    """A documented error status carries an ``error-key`` header with a documented value."""
+    """Check that a documented error status carries a documented ``error-key`` value."""
     status = exchange.response.status_code
     operation = exchange.operation
     value = exchange.response.headers.get("error-key")
@@ -241,7 +241,7 @@ def _matches_pattern(value: str, patterns: Iterable[str]) -> bool:
 def check_authentication_token(
     exchange: Exchange, contract: Contract, target: Target
 ) -> list[Finding]:
-    """Every ICM REST response carries an ``authentication-token`` header, anonymous ones too."""
+    """Check for the ``authentication-token`` header that ICM sends on every REST response."""
     requirement = ("AUTH-TOKEN-HEADER",)
     if exchange.response.headers.get(TOKEN_HEADER):
         return [Finding("authentication_token", requirement)]
@@ -256,7 +256,7 @@ def check_authentication_token(
 
 
 def check_links(exchange: Exchange, contract: Contract, target: Target) -> list[Finding]:
-    """A Link's ``uri`` is relative to the server root and a GET on it finds the item."""
+    """Check that a Link's ``uri`` is relative to the server root and a GET on it finds the item."""
     if _media_type(exchange.response) != JSON or exchange.response.status_code >= 300:
         return []
     link = _first_link(_json(exchange.response))
@@ -362,7 +362,7 @@ def check_xml(exchange: Exchange, contract: Contract, target: Target) -> list[Fi
 
 
 def check_secrets(exchange: Exchange, contract: Contract, target: Target) -> list[Finding]:
-    """No password or security answer comes back in a response body or header."""
+    """Check that no password or security-question reply is returned in a body or header."""
     requirement = ("SECRETS-NOT-RETURNED",)
     secrets = set(target.settings.secrets()) | _secrets_in(exchange.sent_body)
     secrets = {secret for secret in secrets if isinstance(secret, str) and len(secret) >= 6}

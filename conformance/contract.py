@@ -54,7 +54,7 @@ class Defect:
 
 @dataclass(frozen=True, slots=True)
 class OperationInfo:
-    """What the contract states about one operation, keyed by ``METHOD /path``."""
+    """The contract's facts about one operation, keyed by ``METHOD /path``."""
 
     method: str
     path: str

@@ -1,8 +1,8 @@
 """Valid ICM field values, so that positive cases reach the business logic.
 
 The contract types every address and credential field as a free string, but
-ICM checks them: an address needs names, a street, a city and a known country;
-a login is an e-mail address that is not taken; a password meets the policy.
+ICM checks them. An address needs names, a street, a city and a known country.
+A login is an e-mail address that is not taken, and a password meets the policy.
 These strategies patch the generated bodies of positive cases with such values
 and leave every other generated field as Schemathesis drew it.
 

@@ -119,6 +119,34 @@ class RestoreOutcome:
         }
 
 
+def restoring_body(snapshot: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """Return a PUT body that turns ``current`` back into ``snapshot``.
+
+    A PUT leaves fields it does not name unchanged, and ICM treats a JSON null
+    as not given, so a text field that the run set and the snapshot lacks is
+    sent empty to clear it.
+    """
+    cleared = {
+        name: "" if isinstance(value, str) else None
+        for name, value in current.items()
+        if name not in snapshot
+    }
+    return {**cleared, **snapshot}
+
+
+def profile_differences(snapshot: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Return the fields whose values differ; a missing field equals null and empty text."""
+    return sorted(
+        name
+        for name in set(snapshot) | set(current)
+        if _blank(snapshot.get(name)) != _blank(current.get(name))
+    )
+
+
+def _blank(value: Any) -> Any:
+    return None if value == "" else value
+
+
 def profile_urls(account: Account) -> list[str]:
     """Return the profile resources of ``account`` that the suite's PUT cases may change."""
     if account.role == "private":
@@ -155,23 +183,19 @@ class ProfileSnapshots:
     def _restore_one(self, snapshot: ProfileSnapshot) -> RestoreOutcome:
         account = self.target.accounts[snapshot.role]
         current = self._read(account, snapshot.url)
-        if current == snapshot.body:
+        if current is not None and not profile_differences(snapshot.body, current):
             return RestoreOutcome(snapshot.role, snapshot.url, True, "unchanged")
         headers = {**JSON, **self.target.auth_headers(account)}
+        body = restoring_body(snapshot.body, current or {})
         try:
-            response = self.target.request("PUT", snapshot.url, json=snapshot.body, headers=headers)
+            response = self.target.request("PUT", snapshot.url, json=body, headers=headers)
         except requests.RequestException as exc:
             return RestoreOutcome(snapshot.role, snapshot.url, False, f"PUT failed: {exc}")
         if response.status_code != 200:
             note = f"PUT answered {response.status_code}: {response.text[:200]}"
             logger.warning("restoring %s failed: %s", snapshot.url, note)
             return RestoreOutcome(snapshot.role, snapshot.url, False, note)
-        after = self._read(account, snapshot.url) or {}
-        differences = sorted(
-            key
-            for key in set(snapshot.body) | set(after)
-            if snapshot.body.get(key) != after.get(key)
-        )
+        differences = profile_differences(snapshot.body, self._read(account, snapshot.url) or {})
         if differences:
             logger.warning("%s differs from its snapshot in %s", snapshot.url, differences)
         return RestoreOutcome(

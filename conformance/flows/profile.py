@@ -15,6 +15,7 @@ from conformance.flows.base import (
     describe,
     differences,
 )
+from conformance.safety import restoring_body
 
 CURRENT = {"CustomerKey": "-"}
 READ_ONLY_FIELDS = ("customerType", "customerNo")
@@ -60,7 +61,8 @@ def profile_update(steps: Steps, data: st.DataObject, who: Principal) -> None:
             f"{describe(exchange)} after a PUT that carried {intruding}:\n" + "\n".join(changed),
         )
     # Put the profile back right away; the session's snapshot restore is the safety net.
-    steps.call(put_key, who, path=CURRENT, body=original)
+    restored = restoring_body(original, body_of(after) or {})
+    steps.call(put_key, who, path=CURRENT, body=restored)
 
 
 class ProfileFlow(Flow):

@@ -34,8 +34,10 @@ def _nullable(spec: Field) -> bool:
     return spec.nullable or (spec.ref is not None and SCHEMAS[spec.ref].nullable)
 
 
-def _value(value: Any, spec: Field, path: str) -> Any:
-    if spec.raw_input:
+def _value(value: Any, spec: Field, path: str, top_level: bool = False) -> Any:
+    # Only the handler of the request's own shape validates raw input; nested copies (such as
+    # the preferred addresses of a profile update) are type-checked here like any property.
+    if spec.raw_input and top_level:
         return value
     if value is None:
         if _nullable(spec) or spec.kind == "any":
@@ -67,5 +69,5 @@ def bind(data: Any, schema_name: str, path: str = "body") -> dict[str, Any]:
     result: dict[str, Any] = {}
     for prop, spec in shape.fields.items():
         if prop in data:
-            result[prop] = _value(data[prop], spec, f"{path}.{prop}")
+            result[prop] = _value(data[prop], spec, f"{path}.{prop}", top_level=path == "body")
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from conformance.server.context import Reply, RequestContext
 from conformance.server.errors import ApiError, bad_request, conflict, forbidden
@@ -233,8 +234,16 @@ def create_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
     headers = {}
     if not ctx.fault("batch-207-no-header"):
-        headers[NOT_CREATED_HEADER] = ",".join(name for name, _ in failures)
+        headers[NOT_CREATED_HEADER] = ",".join(_header_safe(name) for name, _ in failures)
     return Reply(207, body, "UserLinkROCollection", headers)
+
+
+def _header_safe(name: str) -> str:
+    """Percent-encode what an HTTP header cannot carry (non-ASCII, control characters) and the
+    separators "%" and ",", so that any rejected login fits the comma-separated header."""
+    return "".join(
+        char if " " <= char <= "~" and char not in "%," else quote(char, safe="") for char in name
+    )
 
 
 def get_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:

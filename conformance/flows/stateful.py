@@ -6,8 +6,9 @@ Schemathesis build its state machine. Each step goes through ``Steps``, so
 it is logged in the ledger, rate-limited, authenticated as the configured
 account of its collection and checked like every other request.
 
-The machine runs on a copy of the contract whose paths name the logged-in
-customer, ``/privatecustomers/-/addresses`` instead of
+The machine runs on a copy of the contract without the registration
+operations, because every customer they create stays on the target for good,
+and whose paths name the logged-in customer, ``/privatecustomers/-/addresses`` instead of
 ``/privatecustomers/{CustomerKey}/addresses``. Schemathesis starts scenarios
 only at operations without path parameters (and at POSTs); with the key
 pinned, the collection reads become starting points and their ``itemInfo``
@@ -33,6 +34,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.core.transport import Response
 
+from conformance.checks import REGISTRATION_OPERATIONS
 from conformance.contract import Contract, OperationInfo
 from conformance.entities import created_ids
 from conformance.flows.base import GeneratingFlow, Principal, Steps
@@ -78,7 +80,9 @@ class StatefulFlow(GeneratingFlow):
 
 
 def pin_customer_key(contract: Contract) -> tuple[dict[str, Any], dict[str, OperationInfo]]:
-    """Return a contract copy with ``{CustomerKey}`` replaced by ``-``, and its operations.
+    """Return a contract copy for the machine, and its operations.
+
+    The copy has no registration operations, and ``{CustomerKey}`` is replaced by ``-``.
 
     The second value maps ``METHOD /pinned/path`` to the contract's operation.
     """
@@ -86,6 +90,10 @@ def pin_customer_key(contract: Contract) -> tuple[dict[str, Any], dict[str, Oper
     paths: dict[str, Any] = {}
     operations: dict[str, OperationInfo] = {}
     for path, item in document["paths"].items():
+        for key in REGISTRATION_OPERATIONS:
+            method, registration_path = key.split(" ", 1)
+            if registration_path == path:
+                item.pop(method.lower(), None)
         pinned = path.replace(CUSTOMER_KEY, CURRENT)
         paths[pinned] = item
         for method, definition in item.items():

@@ -192,7 +192,7 @@ class Entities:
 
 @dataclass
 class CleanupReport:
-    """What a cleanup removed, what it could not remove, and what the API cannot delete."""
+    """The outcome of a cleanup: entities removed, entities left, and undeletable ones."""
 
     deleted: list[Entry] = field(default_factory=list)
     remaining: list[Entry] = field(default_factory=list)

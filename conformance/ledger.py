@@ -2,7 +2,7 @@
 
 Each entry is written to ``ledger.jsonl`` in the run's report folder before
 the request that may create the entity is sent, then updated with the
-entity's URL once the target answers. Cleanup deletes the entries newest
+entity's URL once the target responds. Cleanup deletes the entries newest
 first, so a crash or an interrupt leaves a file that ``icm-conformance
 cleanup`` or the next run can finish.
 
@@ -230,7 +230,7 @@ class CreationTracker:
         return self.ledger.record(kind, role, url, self.marker, owner=owner)
 
     def after(self, entry: Entry, response: requests.Response) -> None:
-        """Update ``entry`` with what the target answered."""
+        """Update ``entry`` from the target's response."""
         status = response.status_code
         if status not in CREATED_STATUSES:
             # 200 on a create means an equal entity existed already: it is not the suite's.

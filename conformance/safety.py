@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 503})
-# Upper bound of one wait, whatever Retry-After asks for: a target that asks for more is
+# Upper bound of one wait, whatever Retry-After requests: a target that requests more is
 # overloaded, and the run reports its 429 or 503 instead of stalling.
 MAX_RETRY_WAIT_SECONDS = 30.0
 BACKOFF_BASE_SECONDS = 0.5
@@ -70,7 +70,7 @@ class RetryPolicy:
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Return the seconds a ``Retry-After`` value asks for (delta seconds or an HTTP date)."""
+    """Return the seconds a ``Retry-After`` value requests (delta seconds or an HTTP date)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -101,7 +101,7 @@ class ProfileSnapshot:
 
 @dataclass
 class RestoreOutcome:
-    """What writing one snapshot back achieved, for ``results.json``."""
+    """The result of writing one snapshot back, as reported in ``results.json``."""
 
     role: str
     url: str

@@ -132,7 +132,7 @@ class Target:
             self.retries.add()
             attempt += 1
             logger.info(
-                "%s %s answered %d; retry %d of %d in %.1f s",
+                "%s %s returned %d; retry %d of %d in %.1f s",
                 method,
                 url,
                 response.status_code,

@@ -22,7 +22,7 @@ from conformance.target import Target
 EXIT_CLEAN = 0
 EXIT_REMAINING = 1
 EXIT_USAGE = 2
-# Settings that say where the target is and how to log in; the others do not apply here.
+# Settings that name the target and its logins; the others do not apply to a cleanup.
 CLEANUP_OPTIONS = (
     "base-url",
     "business-base-url",
@@ -71,8 +71,12 @@ def cleanup(report_dir: Path | None, dry_run: bool, **values: Any) -> None:
     deleted through the Customer REST API; they are listed, not removed.
     """
     console = Console()
-    given = {name.removeprefix("icm_").replace("_", "-"): v for name, v in values.items()}
-    raw = {**values_from_environment(), **{k: v for k, v in given.items() if v is not None}}
+    from_options = {
+        dest.removeprefix("icm_").replace("_", "-"): value
+        for dest, value in values.items()
+        if value is not None
+    }
+    raw = {**values_from_environment(), **from_options}
     try:
         settings = resolve(raw)
     except ConformanceError as exc:

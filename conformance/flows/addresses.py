@@ -24,8 +24,8 @@ from conformance.flows.base import (
 
 LAST_ADDRESS_KEY = "customer.address.deletion.error.LastAddress"
 CURRENT = {"CustomerKey": "-"}
-# Hypothesis draws its simplest values first, so two drawn addresses are often equal; a
-# process-wide number keeps every address a flow posts distinct from the others.
+# Hypothesis draws its simplest values first, so two drawn addresses are often equal.
+# A process-wide number keeps every address a flow posts distinct from the others.
 _address_numbers = itertools.count(1)
 
 
@@ -91,6 +91,7 @@ def create_address(
         f"{describe(created)} answered 201 without a Link.\nReceived: {snippet(created.response)}",
     )
     assert address_id is not None
+
     uri = str(link.get("uri", "")) if isinstance(link, dict) else ""
     followed = steps.follow(uri, who)
     problems = (
@@ -106,6 +107,7 @@ def create_address(
         f"GET {followed.url} (the Link from {describe(created)}) does not return the posted "
         "address:\n" + "\n".join(problems),
     )
+
     listed, after = list_addresses(steps, who, keys)
     added = [identifier for identifier in after if identifier not in before]
     steps.require(
@@ -171,7 +173,7 @@ def update_address(
 
 
 def delete_address(steps: Steps, who: Principal, keys: AddressKeys, address_id: str) -> None:
-    """Delete the address: 204, then a GET answers 404."""
+    """Delete the address: 204, then a GET returns 404."""
     path = {**CURRENT, "CustomerAddressKey": address_id}
     deleted = steps.call(keys.delete, who, path=path)
     steps.require_status(deleted, {204}, "ADDRESS-DELETE-204")

@@ -136,9 +136,11 @@ def discover(steps: Steps, data: st.DataObject, victim: Principal, writes: bool)
     if writes:
         # The victim's password stays in memory so that the cleanup can delete these.
         steps.target.registered.setdefault(victim.login, victim.password)
+
     profile = steps.call("GET /customers/{CustomerKey}", victim, path=CURRENT)
     steps.require_status(profile, {200}, "AUTHZ-CROSS-CUSTOMER")
     keys = VictimKeys(customer_no=str((body_of(profile) or {}).get("customerNo", "")))
+
     segment = f"/{victim.segment}/{{CustomerKey}}"
     addresses = element_ids(steps.call(f"GET {segment}/addresses", victim, path=CURRENT))
     if addresses:
@@ -149,6 +151,7 @@ def discover(steps: Steps, data: st.DataObject, victim: Principal, writes: bool)
             path={**CURRENT, "CustomerAddressKey": addresses[0]},
         )
         keys.address = body_of(address) or {}
+
     payments = element_ids(steps.call(f"GET {segment}/payments", victim, path=CURRENT))
     if not payments and writes:
         created = steps.call(
@@ -157,8 +160,10 @@ def discover(steps: Steps, data: st.DataObject, victim: Principal, writes: bool)
             path=CURRENT,
             body=debit_transfer(steps.run_id, 1),
         )
-        payments = [item_id(body_of(created))] if created.response.status_code == 201 else []
+        new_id = item_id(body_of(created)) if created.response.status_code == 201 else None
+        payments = [new_id] if new_id else []
     keys.payment_id = payments[0] if payments else None
+
     if victim.segment == BUSINESS:
         keys.user_login = victim_user(steps, data, victim, writes)
         cards_key = (

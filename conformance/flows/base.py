@@ -1,4 +1,4 @@
-"""What every flow builds on: principals, the step runner and behavioural assertions.
+"""Building blocks of every flow: principals, the step runner and behavioural assertions.
 
 A flow is a sequence of requests in which later steps depend on earlier ones
 (register, log in, add an address, read it back ...). Each step is a contract
@@ -272,7 +272,7 @@ class Steps:
         self, exchange: Exchange, statuses: set[int] | frozenset[int], requirement: str
     ) -> None:
         if not self.expect_status(exchange, statuses, requirement):
-            raise FlowAborted(f"{exchange.operation.key} answered {exchange.response.status_code}")
+            raise FlowAborted(f"{exchange.operation.key} returned {exchange.response.status_code}")
 
     def scan_secrets(self, exchange: Exchange) -> None:
         """Check that no registered password or security answer comes back."""

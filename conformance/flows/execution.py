@@ -46,6 +46,7 @@ def run_flow(flow_class: type[Flow], environment: FlowEnvironment, test_id: str)
         tag=FLOWS_TAG,
         mode="flow",
     )
+
     started = time.monotonic()
     context = environment.context
     flow = flow_class(environment)
@@ -54,6 +55,7 @@ def run_flow(flow_class: type[Flow], environment: FlowEnvironment, test_id: str)
     if reason is not None:
         result.status, result.reason = reason
         return result
+
     try:
         _run_examples(flow, steps, context, test_id)
     except ReadOnlyViolation as exc:
@@ -63,6 +65,7 @@ def run_flow(flow_class: type[Flow], environment: FlowEnvironment, test_id: str)
         # A bug in a flow must not end the session; the test reports it as an error.
         logger.exception("flow %s raised an unexpected error", flow_class.name)
         result.errors.append(f"flow {flow_class.name} raised {type(exc).__name__}: {exc}")
+
     result.duration = time.monotonic() - started
     if result.failures:
         result.status = "failed"

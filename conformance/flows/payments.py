@@ -85,11 +85,13 @@ def payment_lifecycle(steps: Steps, who: Principal) -> None:
         f"Received: {snippet(options.response)}",
     )
     assert choice is not None
+
     method, names = choice
     body = {"name": method, "parameters": parameter_values(names, steps.run_id, 1)}
     created = steps.call(keys.create, who, path=CURRENT, body=body)
     steps.require_status(created, {201}, "PAYMENT-CREATE-201")
     payment_id = item_id(body_of(created)) or ""
+
     listed = steps.call(keys.list, who, path=CURRENT)
     steps.expect(
         payment_id in element_ids(listed),
@@ -98,6 +100,7 @@ def payment_lifecycle(steps: Steps, who: Principal) -> None:
         "Saved payment instrument not listed",
         f"{describe(listed)} does not list {payment_id!r}, which {describe(created)} created.",
     )
+
     path = {**CURRENT, "CustomerPaymentKey": payment_id}
     read = steps.call(keys.get, who, path=path)
     steps.expect(
@@ -108,6 +111,7 @@ def payment_lifecycle(steps: Steps, who: Principal) -> None:
         f"{describe(read)} answered {read.response.status_code}; expected 200 with name "
         f"{method!r}.\nReceived: {snippet(read.response)}",
     )
+
     if names:
         update_payment(steps, who, keys, path, method, names)
     delete_payment(steps, who, keys, path, payment_id)
@@ -127,6 +131,7 @@ def update_payment(
         keys.update, who, path=path, body={"name": method, "parameters": parameters}
     )
     steps.expect_status(updated, {200}, "PAYMENT-UPDATE-200")
+
     unmasked = [item for item in parameters if item["name"].lower() != "iban"]
     shown = _shown_values(body_of(updated))
     wrong = [item["name"] for item in unmasked if shown.get(item["name"]) != item["value"]]
@@ -137,6 +142,7 @@ def update_payment(
         "Payment update response does not show the change",
         f"{describe(updated)} shows old values for {wrong}.\nReceived: {snippet(updated.response)}",
     )
+
     if len(names) < 2:
         return
     partial = steps.call(

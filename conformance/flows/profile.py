@@ -28,6 +28,7 @@ def profile_update(steps: Steps, data: st.DataObject, who: Principal) -> None:
     get_key, put_key = f"GET {prefix}/{{CustomerKey}}", f"PUT {prefix}/{{CustomerKey}}"
     before = steps.call(get_key, who, path=CURRENT)
     steps.require_status(before, {200}, "CUSTOMER-GET-200")
+
     original: dict[str, Any] = body_of(before) or {}
     digits = data.draw(st.text(alphabet="0123456789", min_size=6, max_size=10), label="phone")
     writable = (
@@ -39,9 +40,11 @@ def profile_update(steps: Steps, data: st.DataObject, who: Principal) -> None:
         "customerType": "SMB" if original.get("customerType") == "PRIVATE" else "PRIVATE",
         "customerNo": f"icmc-{steps.run_id}-{digits}",
     }
+
     kept = {name: original.get(name) for name in READ_ONLY_FIELDS}
     updated = steps.call(put_key, who, path=CURRENT, body={**original, **writable, **intruding})
     steps.require_status(updated, {200}, "CUSTOMER-UPDATE-200")
+
     after = steps.call(get_key, who, path=CURRENT)
     for exchange in (updated, after):
         problems = differences(writable, body_of(exchange))
@@ -60,6 +63,7 @@ def profile_update(steps: Steps, data: st.DataObject, who: Principal) -> None:
             "Read-only profile field changed",
             f"{describe(exchange)} after a PUT that carried {intruding}:\n" + "\n".join(changed),
         )
+
     # Put the profile back right away; the session's snapshot restore is the safety net.
     restored = restoring_body(original, body_of(after) or {})
     steps.call(put_key, who, path=CURRENT, body=restored)

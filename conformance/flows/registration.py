@@ -48,7 +48,7 @@ def register(
     requirement: str,
     segment: str,
 ) -> RegisteredCustomer:
-    """Register a customer anonymously; raise ``FlowAborted`` unless the target answers 201."""
+    """Register a customer anonymously; raise ``FlowAborted`` unless the target returns 201."""
     credentials = body["credentials"]
     login, password = credentials["login"], credentials["password"]
     answer = credentials.get("securityQuestionAnswer", "")
@@ -137,6 +137,7 @@ def check_bearer(steps: Steps, principal: Principal, profile_key: str, customer_
     )
     if not access_token:
         return
+
     bearer = {"Authorization": f"Bearer {access_token}"}
     current = {"CustomerKey": "-"}
     used = steps.call(profile_key, None, path=current, headers=bearer, base_url=principal.base_url)
@@ -149,6 +150,7 @@ def check_bearer(steps: Steps, principal: Principal, profile_key: str, customer_
         f"{describe(used)} with the issued bearer token answered {used.response.status_code}; "
         f"expected 200 with customer {customer_no!r}.\nReceived: {snippet(used.response)}",
     )
+
     steps.send_raw("PUT", f"{principal.base_url}/token/logout", TOKEN_OPERATION, headers=bearer)
     after = steps.call(
         profile_key,

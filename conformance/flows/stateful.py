@@ -162,10 +162,8 @@ def prepare_case(steps: Steps, case: Case) -> None:
     if path.endswith("/addresses") or path.endswith("/{CustomerAddressKey}"):
         case.body = stateful_address(steps.run_id)
     elif path.endswith("/payments") or path.endswith("/{CustomerPaymentKey}"):
-        case.body = {
-            "name": "ISH_DEBIT_TRANSFER",
-            "parameters": parameter_values(["holder", "IBAN"], steps.run_id, next(_numbers)),
-        }
+        parameters: list[Any] = parameter_values(["holder", "IBAN"], steps.run_id, next(_numbers))
+        case.body = {"name": "ISH_DEBIT_TRANSFER", "parameters": parameters}
     if case.media_type is None or "json" not in case.media_type:
         case.media_type = "application/json"
 

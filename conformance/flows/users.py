@@ -84,7 +84,7 @@ def create_batch(steps: Steps, admin: Principal, users: list[dict[str, Any]]) ->
 
 
 def check_paging(steps: Steps, admin: Principal) -> None:
-    """Read the list in pages of two: each page holds at most two, total stays the same."""
+    """Read the list in pages of two: each page contains at most two, total stays the same."""
     seen: list[str] = []
     totals: set[Any] = set()
     offset = 0
@@ -204,7 +204,7 @@ def check_filter(steps: Steps, admin: Principal, created: list[str]) -> None:
 def check_conflicts(
     steps: Steps, data: st.DataObject, admin: Principal, existing: dict[str, Any]
 ) -> None:
-    """An existing login gives 409; a batch mixing it with a new one gives 207."""
+    """Check that an existing login gives 409, and a batch mixing it with a new one 207."""
     conflict = steps.call(
         f"POST {USERS}", admin, path=CURRENT, body={"elements": [existing]}, mode="expected-error"
     )
@@ -261,7 +261,7 @@ def update_user(steps: Steps, admin: Principal, user: dict[str, Any]) -> None:
 
 
 def check_delete_permission(steps: Steps, admin: Principal, buyer: Principal, login: str) -> None:
-    """A buyer without the Manage Users permission cannot delete a user."""
+    """Check that a buyer without the Manage Users permission cannot delete a user."""
     path = {**CURRENT, "CustomerItemUserKey": login}
     refused = steps.call(f"DELETE {USER}", buyer, path=path, mode="expected-error")
     still = steps.call(f"GET {USER}", admin, path=path)
@@ -277,7 +277,7 @@ def check_delete_permission(steps: Steps, admin: Principal, buyer: Principal, lo
 
 
 def delete_user(steps: Steps, admin: Principal, login: str) -> None:
-    """Delete a user: 204, then a GET answers 404."""
+    """Delete a user: 204, then a GET returns 404."""
     path = {**CURRENT, "CustomerItemUserKey": login}
     deleted = steps.call(f"DELETE {USER}", admin, path=path)
     steps.require_status(deleted, {204}, "USER-DELETE-204")

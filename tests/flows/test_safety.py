@@ -58,7 +58,7 @@ def test_retry_wait_backs_off_without_header() -> None:
 
 
 class _BusyApp:
-    """Answers ``busy`` times with the given status and Retry-After: 0, then 200."""
+    """A WSGI app that responds ``busy`` times with ``status`` and Retry-After: 0, then 200."""
 
     def __init__(self, status: int, busy: int, delay: float = 0.0) -> None:
         self.status = status

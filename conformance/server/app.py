@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -32,7 +33,7 @@ from conformance.server.routes import Route, find_route
 from conformance.server.store import Store, User
 from conformance.server.tokens import TokenService
 from conformance.server.urls import ParsedUrl, parse_rest_path
-from conformance.server.xmlcodec import string_to_xml, to_xml
+from conformance.server.xmlcodec import XML_DECLARATION, string_to_xml, to_xml
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class ReferenceApp:
             raise not_found(f"Site {parsed.site!r} does not exist; use one of {', '.join(SITES)}.")
         if parsed.app not in APPS:
             raise not_found(f"Application {parsed.app!r} does not exist; use 'rest' or '-'.")
+        if parsed.matrix and self.settings.fault == "matrix-breaks-route":
+            raise not_found(f"No REST resource at {request.path} (seeded fault).")
         return parsed
 
     def _dispatch(self, request: Request, exchange: _Exchange) -> Reply:
@@ -165,6 +168,7 @@ class ReferenceApp:
             self.store,
             self.tokens,
             accept_invalid_tokens=self.settings.fault == "token-invalid-accepted",
+            honour_expiry=self.settings.fault != "token-never-expires",
         )
         exchange.user, exchange.outdated = caller.user, caller.outdated
 
@@ -207,13 +211,21 @@ class ReferenceApp:
         route, keys = found
         method = "GET" if request.method == "HEAD" else request.method
         operation = route.operations.get(method)
+        if operation is None and self.settings.fault == "method-not-allowed-404":
+            raise not_found(f"No {request.method} resource at {'/'.join(parsed.segments)!r}.")
         if operation is None:
             raise _method_not_allowed(route, request.method)
         return route, operation, keys
 
     def _set_error_key(self, error: ApiError, operation: Operation) -> None:
         """Give a 404 or 400 without a key the operation's documented key, and apply the
-        error-key faults, which concern the 400s of address creation."""
+        error-key faults, which concern the 400s of address creation and the 404 of an address
+        read."""
+        fault = self.settings.fault
+        if fault == "error-key-missing-404" and operation.operation_id.startswith("getAddress"):
+            if error.status == 404:
+                error.error_key = None
+            return
         if error.error_key is None and error.status == 404:
             error.error_key = operation.not_found_key
         if error.error_key is None and error.status == 400:
@@ -227,6 +239,10 @@ class ReferenceApp:
 
     def _render(self, request: Request, exchange: _Exchange, reply: Reply) -> Response:
         body, content_type = self._body(exchange.media, reply)
+        fault = self.settings.fault
+        client_error = 400 <= reply.status < 500
+        if client_error and fault == "content-type-missing-on-errors":
+            content_type = None
         response = Response(body, status=reply.status)
         if content_type is None:
             response.headers.remove("Content-Type")
@@ -236,9 +252,14 @@ class ReferenceApp:
             response.headers[name] = value
         if exchange.outdated and ERROR_KEY_HEADER not in response.headers:
             response.headers[ERROR_KEY_HEADER] = TOKEN_OUTDATED
-        if self.settings.fault != "auth-token-missing":
+        token_missing = fault == "auth-token-missing" or (
+            client_error and fault == "auth-token-missing-on-errors"
+        )
+        if not token_missing:
             site = exchange.site or SITES[0]
             user_id = exchange.user.id if exchange.user else None
+            if fault == "token-not-reusable":
+                user_id = None
             response.headers[TOKEN_HEADER] = self.tokens.issue_session(site, user_id)
         return response
 
@@ -258,6 +279,8 @@ class ReferenceApp:
                 if fault == "xml-malformed":
                     # Dropping the final ">" leaves the root element unterminated.
                     document = document.rstrip()[:-1]
+                elif fault == "xml-attribute-as-element":
+                    document = type_attribute_as_element(document)
             else:
                 document = string_to_xml(str(payload))
             return document, f"{XML}; charset=utf-8"
@@ -265,6 +288,17 @@ class ReferenceApp:
         if fault == "content-type-wrong" and isinstance(payload, dict):
             return encoded, f"{PLAIN}; charset=utf-8"
         return encoded, f"{JSON}; charset=utf-8"
+
+
+def type_attribute_as_element(document: bytes) -> bytes:
+    """Move the root element's ``type`` attribute into a first child element of that name."""
+    root = ET.fromstring(document)
+    value = root.attrib.pop("type", None)
+    if value is not None:
+        child = ET.Element("type")
+        child.text = value
+        root.insert(0, child)
+    return XML_DECLARATION + ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
 def _method_not_allowed(route: Route, method: str) -> ApiError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conformance.server.errors import bad_request
+from conformance.server.errors import ApiError, bad_request
 from conformance.server.schemas import SCHEMAS, Field
 
 
@@ -56,10 +56,11 @@ def _value(value: Any, spec: Field, path: str, top_level: bool = False) -> Any:
     return _scalar(value, spec.kind, path)
 
 
-def bind(data: Any, schema_name: str, path: str = "body") -> dict[str, Any]:
+def bind(data: Any, schema_name: str, path: str = "body", lenient: bool = False) -> dict[str, Any]:
     """Return the known properties of ``data``, type-checked against the shape ``schema_name``.
 
     Raises ApiError(400) when ``data`` is not an object or a property cannot be mapped.
+    ``lenient`` (the invalid-body-accepted fault) drops such a property instead.
     """
     if not isinstance(data, dict):
         raise bad_request(
@@ -68,6 +69,11 @@ def bind(data: Any, schema_name: str, path: str = "body") -> dict[str, Any]:
     shape = SCHEMAS[schema_name]
     result: dict[str, Any] = {}
     for prop, spec in shape.fields.items():
-        if prop in data:
+        if prop not in data:
+            continue
+        try:
             result[prop] = _value(data[prop], spec, f"{path}.{prop}", top_level=path == "body")
+        except ApiError:
+            if not lenient:
+                raise
     return result

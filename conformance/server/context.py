@@ -126,6 +126,8 @@ class RequestContext:
             return {}
         if mimetype == JSON:
             decoded = decode_json(data)
+        elif mimetype in XML_REQUEST_TYPES and self.fault("xml-request-rejected"):
+            raise unsupported_media_type(mimetype)
         elif mimetype in XML_REQUEST_TYPES:
             try:
                 decoded = from_xml(data, schema_name)
@@ -133,7 +135,7 @@ class RequestContext:
                 raise bad_request(str(error)) from error
         else:
             raise unsupported_media_type(mimetype)
-        return bind(decoded, schema_name)
+        return bind(decoded, schema_name, lenient=self.fault("invalid-body-accepted"))
 
 
 def unsupported_media_type(mimetype: str) -> ApiError:

@@ -127,14 +127,15 @@ def add_address(customer: Customer, fields: dict[str, str], usage: list[bool] | 
 
 
 def _address_link(ctx: RequestContext, key: str, customer: Customer, address: Address) -> dict:
-    uri = ctx.link_uri(
-        ctx.url.segments[0], customer_segment(key, customer), "addresses", address.id
-    )
+    collection = "payments" if ctx.fault("link-wrong-uri") else "addresses"
+    uri = ctx.link_uri(ctx.url.segments[0], customer_segment(key, customer), collection, address.id)
     return link(uri, title=address.fields.get("addressName"), item_id=address.id)
 
 
-def _find(customer: Customer, address_id: str) -> Address:
+def _find(ctx: RequestContext, customer: Customer, address_id: str) -> Address:
     address = customer.addresses.get(address_id)
+    if address is None and ctx.fault("server-error-on-unknown-address"):
+        raise KeyError(f"address {address_id!r} (seeded fault)")
     if address is None:
         raise not_found(f"Address {address_id!r} was not found.")
     return address
@@ -147,7 +148,10 @@ def list_addresses(ctx: RequestContext, keys: dict[str, str]) -> Reply:
         _address_link(ctx, keys["customer"], customer, address)
         for address in customer.addresses.values()
     ]
-    return Reply(200, link_collection("addresses", links), "ResourceCollectionROLinkRO")
+    body = link_collection("addresses", links)
+    if ctx.fault("schema-array-as-object"):
+        body["elements"] = {link["itemId"]: link for link in links}
+    return Reply(200, body, "ResourceCollectionROLinkRO")
 
 
 def create_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
@@ -163,21 +167,25 @@ def create_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
         address = Address(new_id(), fields)
     else:
         address = add_address(customer, fields, usage)
-    status = 202 if ctx.fault("status-undocumented") else 201
+    status = 201
+    if ctx.fault("status-undocumented"):
+        status = 202
+    elif ctx.fault("address-create-200"):
+        status = 200
     return Reply(status, _address_link(ctx, keys["customer"], customer, address), "LinkRO")
 
 
 def get_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """GET one address."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
-    address = _find(customer, keys["address"])
+    address = _find(ctx, customer, keys["address"])
     return Reply(200, address_ro(ctx, customer, address), "AddressRO")
 
 
 def update_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """PUT a whole address; responds with 200 and the updated AddressRO."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
-    address = _find(customer, keys["address"])
+    address = _find(ctx, customer, keys["address"])
     if address.external:
         raise forbidden(
             f"Address {address.id!r} is maintained by an external system and cannot change.",
@@ -203,7 +211,7 @@ def update_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 def delete_address(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """DELETE an address; the last one and externally maintained ones are refused with 409."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
-    address = _find(customer, keys["address"])
+    address = _find(ctx, customer, keys["address"])
     if address.external:
         raise conflict(
             f"Address {address.id!r} belongs to an external address repository.",

@@ -56,7 +56,8 @@ def resolve_customer(ctx: RequestContext, key: str, kind: str | None = None) -> 
         if found is None:
             raise not_found(f"Customer {key!r} was not found.")
         reading = ctx.request.method in ("GET", "HEAD")
-        if found.id != own.id and not (reading and ctx.fault("cross-customer-read")):
+        fault = "cross-customer-read" if reading else "cross-customer-write"
+        if found.id != own.id and not ctx.fault(fault):
             raise _denied(ctx, f"customer {key!r}")
         customer = found
     if kind == "private" and not customer.is_private:

@@ -23,6 +23,7 @@ from conformance.server.resources.registration import (
 from conformance.server.store import PRIVATE, Customer, new_id
 
 SIMPLE_NOT_POSSIBLE = "customer.simpleaccount.not_possible.error"
+PHONE_FIELDS = ("phoneHome", "phoneBusiness", "phoneMobile", "fax")
 
 
 def _preferred(ctx: RequestContext, customer: Customer) -> dict[str, Any]:
@@ -48,6 +49,8 @@ def private_customer_ro(ctx: RequestContext, customer: Customer) -> dict[str, An
         **{name: customer.profile.get(name) for name in PRIVATE_PROFILE_FIELDS},
         **_preferred(ctx, customer),
     }
+    if ctx.fault("secret-returned") and users:
+        data["password"] = users[0].password
     payment = customer.payments.get(customer.preferred_payment_id or "")
     if payment is not None:
         data["preferredPaymentInstrument"] = payment_ro(ctx, customer, payment)
@@ -133,7 +136,8 @@ def create_simple_account(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     password = data.get("password") or ""
     if not login or not password:
         raise bad_request("Credentials need a login and a password.")
-    if ctx.store.user_by_login(ctx.site, login) is not None:
+    taken = ctx.store.user_by_login(ctx.site, login) is not None
+    if taken and not ctx.fault("registration-duplicate-login"):
         raise conflict(f"A customer with login {login!r} exists.", ALREADY_EXISTS)
     check_credentials(ctx, {"login": login, "password": password})
     email = login if EMAIL_PATTERN.match(login) else None
@@ -163,7 +167,13 @@ def update_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     # that matches the schema and responds with 400 only to bodies that cannot be mapped.
     customer = resolve_customer(ctx, keys["customer"], "private")
     data = ctx.body("PrivateCustomerRO")
-    customer.profile.update(_profile_updates(data))
+    updates = _profile_updates(data)
+    if ctx.fault("valid-data-rejected") and any(
+        str(updates.get(name, "")).startswith("+") for name in PHONE_FIELDS
+    ):
+        raise bad_request("Phone numbers must not start with '+' (seeded fault).")
+    stored = dict(customer.profile)
+    customer.profile.update(updates)
     invoice_id = _address_id(customer, data.get("preferredInvoiceToAddress"))
     ship_id = _address_id(customer, data.get("preferredShipToAddress"))
     customer.preferred_invoice_id = invoice_id or customer.preferred_invoice_id
@@ -173,7 +183,10 @@ def update_private_customer(ctx: RequestContext, keys: dict[str, str]) -> Reply:
         customer.preferred_payment_id = payment_id
     if ctx.fault("readonly-field-changes"):
         _store_read_only_fields(customer, data)
-    return Reply(200, private_customer_ro(ctx, customer), "PrivateCustomerRO")
+    reply = Reply(200, private_customer_ro(ctx, customer), "PrivateCustomerRO")
+    if ctx.fault("profile-update-lost"):
+        customer.profile = stored
+    return reply
 
 
 def _store_read_only_fields(customer: Customer, data: dict[str, Any]) -> None:

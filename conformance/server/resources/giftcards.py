@@ -18,14 +18,20 @@ from conformance.server.resources.common import (
 from conformance.server.store import GiftCard, User
 
 
-def gift_card_ro(card: GiftCard) -> dict:
+def gift_card_ro(ctx: RequestContext, card: GiftCard) -> dict:
     """Return the GiftCardAndCertificateRO of a card."""
+    amount: float | str = card.amount
+    remaining: float | str = card.remaining
+    if ctx.fault("gift-card-balance-above-amount"):
+        remaining = card.amount + 10
+    if ctx.fault("schema-amount-as-string"):
+        amount, remaining = f"{amount:.2f}", f"{remaining:.2f}"
     return {
         "type": "GiftCardAndCertificate",
         "name": card.number,
         "currency": card.currency,
-        "amount": card.amount,
-        "amountRemaining": card.remaining,
+        "amount": amount,
+        "amountRemaining": remaining,
     }
 
 
@@ -66,4 +72,4 @@ def get_gift_card(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     card = owner.gift_cards.get(keys["card"])
     if card is None:
         raise not_found(f"Gift card or certificate {keys['card']!r} was not found.")
-    return Reply(200, gift_card_ro(card), "GiftCardAndCertificateRO")
+    return Reply(200, gift_card_ro(ctx, card), "GiftCardAndCertificateRO")

@@ -159,12 +159,14 @@ def _validate(
     return values
 
 
-def _payment_link(ctx: RequestContext, key: str, customer: Customer, instrument_id: str) -> dict:
+def _payment_link(
+    ctx: RequestContext, key: str, customer: Customer, instrument: PaymentInstrument
+) -> dict:
     uri = ctx.link_uri(
-        ctx.url.segments[0], customer_segment(key, customer), "payments", instrument_id
+        ctx.url.segments[0], customer_segment(key, customer), "payments", instrument.id
     )
-    method = METHODS[customer.payments[instrument_id].method]
-    return link(uri, title=method.display_name, item_id=instrument_id)
+    method = METHODS[instrument.method]
+    return link(uri, title=method.display_name, item_id=instrument.id)
 
 
 def _find(customer: Customer, instrument_id: str) -> PaymentInstrument:
@@ -177,7 +179,10 @@ def _find(customer: Customer, instrument_id: str) -> PaymentInstrument:
 def list_payments(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """GET the saved payment instruments as Links."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
-    links = [_payment_link(ctx, keys["customer"], customer, pid) for pid in customer.payments]
+    links = [
+        _payment_link(ctx, keys["customer"], customer, instrument)
+        for instrument in customer.payments.values()
+    ]
     return Reply(200, link_collection("payments", links), "ResourceCollectionROLinkRO")
 
 
@@ -198,13 +203,16 @@ def create_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
                 f"An identical {method.id} instrument exists: {existing.id}.", DUPLICATE
             )
     instrument = PaymentInstrument(new_id(), method.id, values)
-    customer.payments[instrument.id] = instrument
-    return Reply(201, _payment_link(ctx, keys["customer"], customer, instrument.id), "LinkRO")
+    if not ctx.fault("payment-not-stored"):
+        customer.payments[instrument.id] = instrument
+    status = 200 if ctx.fault("payment-create-200") else 201
+    return Reply(status, _payment_link(ctx, keys["customer"], customer, instrument), "LinkRO")
 
 
 def payment_options(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """OPTIONS: the payment methods whose instruments the customer can save."""
-    resolve_customer(ctx, keys["customer"], collection_kind(ctx))
+    if not (ctx.user is None and ctx.fault("options-without-login")):
+        resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     options = []
     for method in METHODS.values():
         parameters = [
@@ -256,7 +264,10 @@ def update_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
             f"The payment method of {instrument.id!r} is {method.id} and cannot change.",
             INVALID_FIELDS,
         )
-    instrument.parameters = _validate(ctx, customer, method, _parameter_values(data))
+    values = _parameter_values(data)
+    if ctx.fault("payment-update-partial-accepted"):
+        values = {**instrument.parameters, **values}
+    instrument.parameters = _validate(ctx, customer, method, values)
     return Reply(200, payment_ro(ctx, customer, instrument), "PaymentRO")
 
 
@@ -264,7 +275,8 @@ def delete_payment(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     """DELETE a payment instrument; responds with 200 and a Link to the remaining instruments."""
     customer = resolve_customer(ctx, keys["customer"], collection_kind(ctx))
     instrument = _find(customer, keys["payment"])
-    del customer.payments[instrument.id]
+    if not ctx.fault("payment-delete-ignored"):
+        del customer.payments[instrument.id]
     if customer.preferred_payment_id == instrument.id:
         customer.preferred_payment_id = None
     uri = ctx.link_uri(

@@ -87,7 +87,8 @@ def check_credentials(ctx: RequestContext, credentials: dict[str, Any] | None) -
         raise bad_request("Credentials need a login and a password.", CREDENTIALS_MISSING)
     if not LOGIN_PATTERN.match(login):
         raise bad_request(f"Login {login!r} is not acceptable.", LOGIN_NOT_ACCEPTABLE)
-    if ctx.store.user_by_login(ctx.site, login) is not None:
+    taken = ctx.store.user_by_login(ctx.site, login) is not None
+    if taken and not ctx.fault("registration-duplicate-login"):
         raise bad_request(f"Login {login!r} is already taken.", LOGIN_NOT_UNIQUE)
     if not PASSWORD_PATTERN.match(password):
         raise bad_request(
@@ -195,6 +196,7 @@ def create_user(
         profile=dict(profile),
         created=ctx.store.creation_stamp(),
         can_manage_users=manager,
+        active=not ctx.fault("registration-credentials-broken"),
     )
     return ctx.store.add_user(user)
 

@@ -119,16 +119,21 @@ def list_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     offset = _page_number(args.get("offset"), "offset", 0, 0)
     limit = _page_number(args.get("limit"), "limit", DEFAULT_LIMIT, 1)
     sort = args.get("sort", "name")
-    if sort.lstrip("-") not in SORT_KEYS or sort.count("-") > 1 or sort.endswith("-"):
+    invalid_sort = sort.lstrip("-") not in SORT_KEYS or sort.count("-") > 1 or sort.endswith("-")
+    if invalid_sort and ctx.fault("invalid-sort-accepted"):
+        sort, invalid_sort = "name", False
+    if invalid_sort:
         allowed = ", ".join(SORT_KEYS + tuple(f"-{key}" for key in SORT_KEYS))
         raise bad_request(f"Query parameter sort={sort!r} is not one of {allowed}.")
     filter_text = args.get("filter")
     users = ctx.store.users_of(customer)
-    if filter_text:
+    if filter_text and not ctx.fault("filter-ignored"):
         users = [user for user in users if _matches(user, filter_text.casefold())]
-    users = sorted(users, key=_sort_key(sort), reverse=sort.startswith("-"))
-    end = len(users) if ctx.fault("paging-ignores-limit") else offset + limit
-    page = users[offset:end]
+    descending = sort.startswith("-") and not ctx.fault("sort-descending-ignored")
+    users = sorted(users, key=_sort_key(sort), reverse=descending)
+    start = 0 if ctx.fault("paging-offset-ignored") else offset
+    end = len(users) if ctx.fault("paging-ignores-limit") else start + limit
+    page = users[start:end]
     body = {
         "type": "UserLinkCollection",
         "name": "users",
@@ -145,7 +150,8 @@ def list_users(ctx: RequestContext, keys: dict[str, str]) -> Reply:
 
 def _require_manager(ctx: RequestContext, customer: Customer) -> User:
     caller = ctx.require_user()
-    if not caller.can_manage_users or caller.customer_id != customer.id:
+    permitted = caller.can_manage_users or ctx.fault("buyer-manages-users")
+    if not permitted or caller.customer_id != customer.id:
         raise forbidden("This operation needs the Manage Users permission (APP_B2B_MANAGE_USERS).")
     return caller
 
@@ -283,8 +289,12 @@ def update_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:
             updates[field] = urn
     if isinstance(data.get("active"), bool) and user.id != caller.id:
         user.active = data["active"]
+    stored = dict(user.profile)
     user.profile.update(updates)
-    return Reply(200, user_ro(ctx, customer, user), "SMBCustomerUserRO")
+    reply = Reply(200, user_ro(ctx, customer, user), "SMBCustomerUserRO")
+    if ctx.fault("user-update-lost"):
+        user.profile = stored
+    return reply
 
 
 def delete_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:
@@ -294,5 +304,6 @@ def delete_user(ctx: RequestContext, keys: dict[str, str]) -> Reply:
     user = resolve_user(ctx, customer, keys["user"])
     if user.id == caller.id:
         raise forbidden("Users cannot delete themselves.")
-    ctx.store.remove_user(user)
+    if not ctx.fault("user-delete-ignored"):
+        ctx.store.remove_user(user)
     return Reply(204)

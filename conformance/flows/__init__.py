@@ -15,6 +15,7 @@ from conformance.flows.execution import FLOWS_TAG, FlowEnvironment, run_flow
 from conformance.flows.giftcards import GiftCardsFlow
 from conformance.flows.payments import PaymentsFlow
 from conformance.flows.private import PrivateRegistrationFlow
+from conformance.flows.probes import PROBE_FLOWS
 from conformance.flows.profile import ProfileFlow
 from conformance.flows.secrets import SecretsFlow
 from conformance.flows.stateful import StatefulFlow
@@ -35,6 +36,7 @@ FLOWS: dict[str, type[Flow]] = {
         CrossCustomerFlow,
         SecretsFlow,
         StatefulFlow,
+        *PROBE_FLOWS,
     )
 }
 

@@ -74,6 +74,7 @@ def collect_values(config: pytest.Config) -> dict[str, Any]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "icm_conformance: a generated conformance test")
     if not is_active(config):
         return
     if config.args_source != pytest.Config.ArgsSource.ARGS:

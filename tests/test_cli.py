@@ -24,10 +24,19 @@ def run_cli(*args: str, tmp_path: Path, env: dict[str, str] | None = None, timeo
     """Run ``python -m conformance run`` with its reports under ``tmp_path``."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ICM_")}
     environment.update(env or {})
-    command = [sys.executable, "-m", "conformance", "run", "--no-progress",
-               "--report-dir", str(tmp_path / "reports"), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=environment,
-                          timeout=timeout, check=False)
+    command = [
+        sys.executable,
+        "-m",
+        "conformance",
+        "run",
+        "--no-progress",
+        "--report-dir",
+        str(tmp_path / "reports"),
+        *args,
+    ]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=environment, timeout=timeout, check=False
+    )
 
 
 def latest_results(tmp_path: Path) -> dict:
@@ -123,8 +132,16 @@ def test_slow_operation_becomes_an_error_not_a_hang(tmp_path, slow_server):
     env = {"ICM_USER": "patricia@test.intershop.de", "ICM_PASSWORD": "!InterShop00!"}
     started = time.monotonic()
     result = run_cli(
-        "--base-url", slow_server, "--timeout", "0.5", "--examples", "1",
-        "-k", "getPayments_1 and positive", tmp_path=tmp_path, env=env,
+        "--base-url",
+        slow_server,
+        "--timeout",
+        "0.5",
+        "--examples",
+        "1",
+        "-k",
+        "getPayments_1 and positive",
+        tmp_path=tmp_path,
+        env=env,
     )
     elapsed = time.monotonic() - started
     assert result.returncode == 3, result.stdout + result.stderr

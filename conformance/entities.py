@@ -272,11 +272,15 @@ def _owner_headers(entry: Entry, target: Target) -> dict[str, str] | None:
     return None
 
 
-def cleanup_previous_runs(report_root: Path, current: Path, target: Target) -> CleanupReport:
-    """Delete what earlier runs' ledgers under ``report_root`` still list for ``target``."""
+def cleanup_previous_runs(report_root: Path, current_run: Path, target: Target) -> CleanupReport:
+    """Delete what earlier runs' ledgers under ``report_root`` still list for ``target``.
+
+    Ledgers inside ``current_run``, the folder of the run that calls this, are left alone.
+    """
     report = CleanupReport()
+    current = current_run.resolve()
     for ledger in find_ledgers(report_root):
-        if ledger.path.resolve() == current.resolve():
+        if ledger.path.resolve().is_relative_to(current):
             continue
         mine = [e for e in ledger.open_entries() if (e.url or "").startswith(target.root_url)]
         if not mine:

@@ -153,14 +153,21 @@ def summarise(entries: list[Entry]) -> dict[str, Any]:
     return counts
 
 
+def ledgers_in(run_folder: Path) -> Iterator[Ledger]:
+    """Yield the ledgers of one run: its own and those of its pytest-xdist workers' folders."""
+    own = run_folder / LEDGER_NAME
+    if own.is_file():
+        yield Ledger(own)
+    for file in sorted(run_folder.glob(f"*/{LEDGER_NAME}")):
+        yield Ledger(file)
+
+
 def find_ledgers(report_root: Path) -> Iterator[Ledger]:
-    """Yield the ledger of every run folder under ``report_root``, oldest run first."""
+    """Yield the ledgers of every run folder under ``report_root``, oldest run first."""
     if not report_root.is_dir():
         return
     for folder in sorted(path for path in report_root.iterdir() if path.is_dir()):
-        file = folder / LEDGER_NAME
-        if file.is_file():
-            yield Ledger(file)
+        yield from ledgers_in(folder)
 
 
 # Tracking -------------------------------------------------------------------------------------

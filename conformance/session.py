@@ -76,6 +76,7 @@ class ConformanceSession:
         self.profiles: ProfileSnapshots | None = None
         self.restored: list[RestoreOutcome] = []
         self.flow_environment: FlowEnvironment | None = None
+        self.worker: str | None = None
         self.summary: list[str] = []
         self.distributed = False
         self.run_metadata: dict[str, Any] = {"mode": settings.mode, "deselected": 0}
@@ -100,7 +101,9 @@ class ConformanceSession:
         else:
             report_dir = settings.report_dir / (stamp if worker is None else f"{stamp}-{worker}")
         report_dir.mkdir(parents=True, exist_ok=True)
-        return cls(settings, contract, catalogue, report_dir, run_id)
+        session = cls(settings, contract, catalogue, report_dir, run_id)
+        session.worker = worker
+        return session
 
     def modes(self, operation_key: str) -> list[str]:
         return modes_for(self.contract.operation(*operation_key.split(" ", 1)), self.contract)
@@ -142,16 +145,20 @@ class ConformanceSession:
             run_id=self.run_id,
         )
         self.flow_environment = FlowEnvironment(self.context)
-        self._protect_shared_data(target, ledger)
+        self._protect_shared_data(target)
         logger.info("conformance session %s started against %s", self.run_id, base_url)
 
-    def _protect_shared_data(self, target: Target, ledger: Ledger) -> None:
-        """Remove what earlier runs left and snapshot the accounts' profiles (unless read-only)."""
-        if self.settings.read_only:
+    def _protect_shared_data(self, target: Target) -> None:
+        """Remove what earlier runs left and snapshot the accounts' profiles (unless read-only).
+
+        With pytest-xdist only the controller does this: it starts before the workers and
+        finishes after them, so no worker's snapshot can contain another worker's change.
+        """
+        if self.settings.read_only or self.worker is not None:
             return
         if not self.settings.embedded:
             self.previous_cleanup = cleanup_previous_runs(
-                self.settings.report_dir, ledger.path, target
+                self.settings.report_dir, self.report_dir, target
             )
         self.profiles = ProfileSnapshots(target)
         self.profiles.take()

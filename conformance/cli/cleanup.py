@@ -16,7 +16,7 @@ from rich.console import Console
 from conformance.config import OPTIONS, Option, resolve, values_from_environment
 from conformance.entities import CleanupReport, cleanup_ledger
 from conformance.errors import ConformanceError
-from conformance.ledger import LEDGER_NAME, Ledger, find_ledgers
+from conformance.ledger import LEDGER_NAME, Ledger, find_ledgers, ledgers_in
 from conformance.target import Target
 
 EXIT_CLEAN = 0
@@ -114,10 +114,10 @@ def cleanup(report_dir: Path | None, dry_run: bool, **values: Any) -> None:
 
 def _ledgers(report_dir: Path | None, report_root: Path) -> list[Ledger]:
     if report_dir is not None:
-        file = report_dir / LEDGER_NAME
-        if not file.is_file():
+        ledgers = list(ledgers_in(report_dir))
+        if not ledgers:
             raise click.UsageError(f"{report_dir} has no {LEDGER_NAME}; give a run folder")
-        return [Ledger(file)]
+        return ledgers
     return [ledger for ledger in find_ledgers(report_root) if ledger.open_entries()]
 
 

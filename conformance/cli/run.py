@@ -19,6 +19,7 @@ from rich.table import Table
 
 from conformance.config import OPTIONS
 from conformance.plugin import SESSION_KEY
+from conformance.session import cleanup_lines
 
 EXIT_CONFORMANT = 0
 EXIT_NON_CONFORMANT = 1
@@ -190,6 +191,10 @@ def print_summary(console: Console, data: dict[str, Any], report_dir: Path) -> N
     if data["workarounds"]:
         names = ", ".join(item["name"] for item in data["workarounds"])
         console.print(f"Workarounds for published defects: {names}")
+    if not data["run"].get("embedded_server"):
+        # The embedded server's data ends with the run; only a real target keeps leftovers.
+        for line in cleanup_lines(data["run"]):
+            console.print(f"[yellow]{line.removeprefix('icm-conformance: ')}[/yellow]")
     gaps = data.get("contract_gaps", [])
     if gaps:
         console.print(f"Contract gaps (reported, not failures): {len(gaps)}; see results.json")

@@ -554,6 +554,8 @@ class SimpleAccountConflictFlow(Flow):
     """
 
     name = "probe-simple-account-conflict"
+    # A faulty target could register a customer here, which the API cannot delete.
+    registers = True
     roles = ("private",)
 
     def run(self, steps: Steps, data: st.DataObject) -> None:
@@ -585,6 +587,8 @@ class SimpleAccountsOffFlow(Flow):
     """On a second embedded server with simple accounts switched off: 501, and no account."""
 
     name = "probe-simple-accounts-off"
+    # A faulty target could register a customer here, which the API cannot delete.
+    registers = True
 
     def skip_reason(self, steps: Steps) -> str | None:
         if steps.context.settings.embedded:
@@ -662,6 +666,8 @@ class RegistrationAssignmentFlow(Flow):
     """
 
     name = "probe-registration-assignment"
+    # A faulty target could register a customer here, which the API cannot delete.
+    registers = True
     roles = ("private",)
 
     def run(self, steps: Steps, data: st.DataObject) -> None:

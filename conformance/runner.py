@@ -47,6 +47,8 @@ MODES = ("positive", "negative", "unauthenticated", "xml")
 ANONYMOUS_OPERATIONS = REGISTRATION_OPERATIONS
 INVALID_TOKEN = "icm-conformance-invalid-token"
 ACCEPT_TYPES = ("application/json", "text/xml")
+# A query value that no enum of the contract contains.
+OUTSIDE_ENUM = "icm-conformance-not-in-enum"
 
 
 @dataclass
@@ -127,6 +129,7 @@ class OperationTest:
                 self._run_generated(GenerationMode.POSITIVE)
             elif self.mode == "negative":
                 self._run_generated(GenerationMode.NEGATIVE)
+                self._run_enum_violations()
             elif self.mode == "unauthenticated":
                 self._run_unauthenticated()
             else:
@@ -171,6 +174,30 @@ class OperationTest:
 
         seed = settings.seed ^ zlib.crc32(self.result.test_id.encode())
         hypothesis.seed(seed)(test)()
+
+    def _run_enum_violations(self) -> None:
+        """Send each query parameter that has an enum once with a value outside it.
+
+        A negative case breaks one of several inputs, so a small example budget may never
+        try an unknown ``sort`` key; this fixed case always does.
+        """
+        for name in _enum_query_parameters(self.info, self.context.contract):
+            case = self._example_case(path_parameters=self._path_parameters())
+            case.query = {**(case.query or {}), name: OUTSIDE_ENUM}
+            reported = self._failure_count()
+            exchange = self._execute(case, "application/json", self._login_headers(), "negative")
+            if exchange is None:
+                continue
+            status = exchange.response.status_code
+            if 400 <= status < 500:
+                self.result.exercised.add("GENERAL-REJECT-INVALID")
+            elif self._failure_count() == reported:
+                # Schemathesis' own check usually flags the changed query; this covers the
+                # cases where it does not treat the case as negative.
+                self._record(exchange, _enum_failure(self.info.key, name, exchange))
+
+    def _failure_count(self) -> int:
+        return sum(failure.occurrences for failure in self.result.failures)
 
     def _patch_positive(self, case: Case, data: st.DataObject) -> None:
         """Replace the fields ICM validates with values it accepts."""
@@ -435,6 +462,29 @@ _PROFILE_CHECKED = frozenset(
         "login",
     }
 )
+
+
+def _enum_failure(operation_key: str, name: str, exchange: Exchange) -> CheckFailure:
+    status = exchange.response.status_code
+    message = (
+        f"{operation_key} with {name}={OUTSIDE_ENUM!r}, a value outside the parameter's enum, "
+        f"answered {status}; expected a 4xx status.\nReceived: {exchange.response.text[:300]}"
+    )
+    return CheckFailure(
+        "negative_data_rejection", ("GENERAL-REJECT-INVALID",), "Enum value accepted", message
+    )
+
+
+def _enum_query_parameters(info: OperationInfo, contract: Contract) -> list[str]:
+    """Return the names of the operation's query parameters whose schema has an enum."""
+    definition = contract.effective["paths"][info.path][info.method.lower()]
+    names = []
+    for parameter in definition.get("parameters", []):
+        resolved = contract.resolve(parameter)
+        schema = contract.resolve(resolved.get("schema", {}))
+        if resolved.get("in") == "query" and schema.get("enum"):
+            names.append(str(resolved["name"]))
+    return names
 
 
 def _path_names(path: str) -> list[str]:

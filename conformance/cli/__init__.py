@@ -42,3 +42,6 @@ main.add_command(merge)
 from conformance.cli.cleanup import cleanup  # noqa: E402
 
 main.add_command(cleanup)
+from conformance.cli.selftest import selftest  # noqa: E402
+
+main.add_command(selftest)

@@ -19,6 +19,7 @@ from conformance.selftest import (
     RunOutcome,
     SelftestOptions,
     SelftestReport,
+    VariantResult,
     parse_faults,
     plan,
     run_selftest,
@@ -158,7 +159,12 @@ def _run_with_progress(console: Console, options: SelftestOptions, show: bool) -
 
 
 def print_report(console: Console, report: SelftestReport) -> None:
-    """Print the clean-server runs, one row per variant and the summary line."""
+    """Print the clean-server runs, one row per variant and the summary line.
+
+    The variant table lists the fault's expected requirements (missing ones in red), how many
+    other requirements the run reported as broken, and the suite time until the first
+    failing test ended.
+    """
     console.print(_baseline_table(report))
     console.print(_variant_table(report))
     summary = report.summary()
@@ -193,20 +199,24 @@ def _baseline_table(report: SelftestReport) -> Table:
 
 def _variant_table(report: SelftestReport) -> Table:
     table = Table(title="Seeded faults", title_justify="left")
-    for column in ("fault", "category", "status", "expected", "killed by", "first failure s"):
-        table.add_column(column, justify="right" if column == "first failure s" else "left")
+    for column in ("fault", "category", "status", "expected requirements", "others", "first s"):
+        table.add_column(column, justify="right" if column in ("others", "first s") else "left")
     for variant in variants_by_category(report.variants):
         style = _STATUS_STYLE[variant.status]
-        expected = "yes" if variant.expected_found else "no"
-        if variant.expected_missing and variant.expected_found:
-            expected = f"partly (missing {', '.join(variant.expected_missing)})"
         first = variant.first_failure_seconds
         table.add_row(
             variant.fault.name,
             variant.fault.category,
             f"[{style}]{variant.status}[/{style}]",
-            expected if variant.status == "killed" else "-",
-            ", ".join(variant.killed_by) or "-",
+            _expected_cell(variant),
+            str(len(variant.killed_by) - len(variant.expected_found)),
             f"{first:.1f}" if first is not None else "-",
         )
     return table
+
+
+def _expected_cell(variant: VariantResult) -> str:
+    """Show the expected requirements: found ones plain, missing ones in red."""
+    found = list(variant.expected_found)
+    missing = [f"[red]{requirement}[/red]" for requirement in variant.expected_missing]
+    return ", ".join(found + missing)

@@ -112,6 +112,11 @@ class VariantResult:
         return "error"
 
     @property
+    def killing_runs(self) -> int:
+        """Return how many of the variant's runs found it (one per seed)."""
+        return sum(1 for run in self.runs if run.non_conformant)
+
+    @property
     def killed_by(self) -> list[str]:
         """Return the requirement ids that any run reported as broken."""
         return sorted({req for run in self.runs for req in run.broken_requirements})
@@ -136,6 +141,7 @@ class VariantResult:
             "description": self.fault.description,
             "catches": list(self.fault.catches),
             "status": self.status,
+            "killing_runs": self.killing_runs,
             "killed_by": self.killed_by,
             "expected_found": self.expected_found,
             "expected_missing": self.expected_missing,

@@ -204,10 +204,13 @@ def _variant_table(report: SelftestReport) -> Table:
     for variant in variants_by_category(report.variants):
         style = _STATUS_STYLE[variant.status]
         first = variant.first_failure_seconds
+        status = variant.status
+        if len(variant.runs) > 1:
+            status += f" {variant.killing_runs}/{len(variant.runs)}"
         table.add_row(
             variant.fault.name,
             variant.fault.category,
-            f"[{style}]{variant.status}[/{style}]",
+            f"[{style}]{status}[/{style}]",
             _expected_cell(variant),
             str(len(variant.killed_by) - len(variant.expected_found)),
             f"{first:.1f}" if first is not None else "-",

@@ -9,6 +9,7 @@ key, so they never end up in a committed file.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from dataclasses import dataclass, field
@@ -248,9 +249,9 @@ def resolve(values: dict[str, Any]) -> Settings:
         )
     if raw["examples"] < 1:
         raise ConfigurationError(f"--icm-examples {raw['examples']} is invalid; use 1 or more")
-    if raw["timeout"] <= 0:
+    if not math.isfinite(raw["timeout"]) or raw["timeout"] <= 0:
         raise ConfigurationError(f"--icm-timeout {raw['timeout']} is invalid; use seconds > 0")
-    if raw["rate-limit"] < 0:
+    if not math.isfinite(raw["rate-limit"]) or raw["rate-limit"] < 0:
         raise ConfigurationError(f"--icm-rate-limit {raw['rate-limit']} is invalid; use 0 or more")
     for name, minimum in (("max-concurrency", 1), ("retries", 0), ("flow-examples", 1)):
         if raw[name] < minimum:
@@ -395,6 +396,16 @@ def _check_url(name: str, value: Any) -> str | None:
         raise ConfigurationError(
             f"--icm-{name} {value!r} is not an http(s) URL; give the full URL up to the app "
             f"segment, e.g. https://host/INTERSHOP/rest/WFS/{B2C_SITE}/-"
+        )
+    if parts.username or parts.password:
+        raise ConfigurationError(
+            f"--icm-{name} must not carry a login (user:password@host); give logins with "
+            "ICM_USER / ICM_PASSWORD and the other ICM_*_USER / *_PASSWORD variables"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"--icm-{name} {value!r} has a query or fragment; give the URL up to the app "
+            "segment only, e.g. .../INTERSHOP/rest/WFS/SITE/-"
         )
     if "/INTERSHOP/rest/" not in text:
         raise ConfigurationError(

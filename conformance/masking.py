@@ -27,6 +27,13 @@ _FORM_FIELD = re.compile(
 )
 
 
+_JSON_FIELD = re.compile(
+    r'(?P<key>"(?:password|securityQuestionAnswer|access_token|refresh_token|id_token|'
+    r'client_secret)"\s*:\s*)"(?:[^"\\]|\\.)*"',
+    re.IGNORECASE,
+)
+
+
 def mask_headers(headers: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, str]:
     """Return a copy of ``headers`` with the values of secret headers replaced."""
     items = headers.items() if isinstance(headers, Mapping) else headers
@@ -55,6 +62,8 @@ def mask_text(text: str, secrets: Iterable[str] = ()) -> str:
         with contextlib.suppress(ValueError):
             text = json.dumps(mask_json(json.loads(stripped)), ensure_ascii=False)
     text = _FORM_FIELD.sub(lambda match: f"{match.group('name')}={MASK}", text)
+    # JSON fields embedded in other text, such as the -d body of a curl line.
+    text = _JSON_FIELD.sub(lambda match: f'{match.group("key")}"{MASK}"', text)
     text = re.sub(
         r"(<(?:password|securityQuestionAnswer)>)[^<]*(</)", rf"\g<1>{MASK}\g<2>", text, flags=re.I
     )

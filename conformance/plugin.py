@@ -159,7 +159,10 @@ class ConformanceHooks:
             self.session.start()
         except ConformanceError as exc:
             self.session.stop()
-            pytest.exit(f"icm-conformance: {exc}", returncode=exc.exit_code)
+            # pytest uses 2 for an interrupted run, so a configuration error leaves with
+            # pytest's usage-error code; `icm-conformance run` maps it back to 2.
+            code = pytest.ExitCode.USAGE_ERROR if exc.exit_code == 2 else exc.exit_code
+            pytest.exit(f"icm-conformance: {exc}", returncode=code)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(

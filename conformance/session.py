@@ -29,7 +29,7 @@ from conformance.entities import (
     cleanup_previous_runs,
     discard_open_entries,
 )
-from conformance.errors import SpecError
+from conformance.errors import ConfigurationError, SpecError
 from conformance.flows import FLOWS, FlowEnvironment, run_flow
 from conformance.ledger import LEDGER_NAME, CreationTracker, Ledger
 from conformance.reporting import write_bundle
@@ -100,7 +100,13 @@ class ConformanceSession:
             report_dir = parent_dir / worker
         else:
             report_dir = settings.report_dir / (stamp if worker is None else f"{stamp}-{worker}")
-        report_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            report_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot create the report folder {report_dir}: {exc.strerror}; "
+                "pass a writable folder to --report-dir"
+            ) from None
         session = cls(settings, contract, catalogue, report_dir, run_id)
         session.worker = worker
         return session
@@ -129,8 +135,9 @@ class ConformanceSession:
         operations: dict[str, APIOperation] = {}
         for result in schema.get_all_operations():
             if isinstance(result, Err):
-                raise SpecError(f"{self.contract.path}: Schemathesis cannot load an operation: "
-                                f"{result.err()}")
+                raise SpecError(
+                    f"{self.contract.path}: Schemathesis cannot load an operation: {result.err()}"
+                )
             operation = result.ok()
             operations[f"{operation.method.upper()} {operation.path}"] = operation
         ledger = Ledger(self.report_dir / LEDGER_NAME)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import requests
 
 from conformance.config import Account, Settings
-from conformance.errors import CredentialsRejected, TargetUnreachable
+from conformance.errors import ConfigurationError, CredentialsRejected, TargetUnreachable
 from conformance.safety import RetryPolicy, guard_read_only
 
 if TYPE_CHECKING:
@@ -243,9 +243,16 @@ class Target:
         """
         url = f"{self.base_url}/customers/-"
         try:
-            self.request("GET", url)
+            response = self.request("GET", url)
         except requests.exceptions.RequestException as exc:
             raise TargetUnreachable(describe_connection_error(url, exc)) from None
+        if response.status_code == 404:
+            # ICM answers an anonymous request for the current customer with 401; a 404
+            # means that no Customer REST API lives under this base URL.
+            raise ConfigurationError(
+                f"GET {url} answered 404: no ICM Customer REST API at this base URL; check "
+                "the site name and the app segment (e.g. .../WFS/inSPIRED-inTRONICS-Site/-)"
+            )
         for account in self.accounts.values():
             account_url = f"{account.base_url}/customers/-"
             try:

@@ -164,3 +164,19 @@ def test_conformant_run_writes_reports_and_exits_0(tmp_path):
         assert (run_dir / name).is_file(), name
     assert "CONFORMANT" in result.stdout
     assert "createAddress" in result.stdout
+
+
+def test_selection_matching_nothing_exits_2(tmp_path):
+    result = run_cli("-k", "doesnotexist", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "no test matched" in result.stdout + result.stderr
+
+
+def test_unknown_site_exits_2(tmp_path):
+    with ReferenceServer() as server:
+        url = f"http://127.0.0.1:{server.port}/INTERSHOP/rest/WFS/MyShop-Site/-"
+        result = run_cli("--base-url", url, tmp_path=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2
+    assert "answered 404" in output
+    assert "Traceback" not in output

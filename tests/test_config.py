@@ -51,3 +51,21 @@ def test_redacted_settings_hide_passwords():
     settings = resolve({"base-url": BASE, "user": "a@example.invalid", "password": "Secret123!"})
     assert "Secret123!" not in repr(settings.redacted())
     assert settings.redacted()["accounts"]["private"] == "a@example.invalid"
+
+
+def test_url_with_login_is_rejected():
+    url = "http://u:Secret1@127.0.0.1/INTERSHOP/rest/WFS/inSPIRED-inTRONICS-Site/-"
+    with pytest.raises(ConfigurationError, match="must not carry a login") as raised:
+        resolve({"base-url": url})
+    assert "Secret1" not in str(raised.value)
+
+
+def test_url_with_query_is_rejected():
+    with pytest.raises(ConfigurationError, match="has a query or fragment"):
+        resolve({"base-url": BASE + "?x=1"})
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_timeout_must_be_finite_and_positive(value):
+    with pytest.raises(ConfigurationError, match="--icm-timeout"):
+        resolve({"timeout": value})

@@ -35,3 +35,12 @@ def test_literal_secret_is_masked_in_curl():
     assert "eHl6" not in masked
     assert "!InterShop00!" not in masked
     assert "http://127.0.0.1/x" in masked
+
+
+def test_json_password_in_curl_body_is_masked():
+    command = (
+        """curl -X POST -d '{"credentials": {"login": "a", "password": "AAAAA0!"}}' 'http://x'"""
+    )
+    masked = mask_curl(command)
+    assert "AAAAA0!" not in masked
+    assert '"login": "a"' in masked

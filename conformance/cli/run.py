@@ -7,6 +7,7 @@ Exit codes: 0 conformant, 1 non-conformant, 2 usage or configuration error,
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ EXIT_CONFORMANT = 0
 EXIT_NON_CONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_SUITE_FAILED = 3
+EXIT_INTERRUPTED = 130
 _VERDICT_EXIT = {"conformant": EXIT_CONFORMANT, "non-conformant": EXIT_NON_CONFORMANT}
 _STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
 
@@ -144,13 +146,26 @@ def run(
         args += ["-k", keyword]
     args += list(pytest_args)
     observer = RunObserver(console, show_progress=not no_progress and console.is_terminal)
+    # SIGTERM (a CI job cancelled, `kill`) takes pytest's Ctrl-C path, so the session
+    # still removes what it created and restores the test accounts' profiles.
+    signal.signal(signal.SIGTERM, _interrupt)
     exit_code = pytest.main(args, plugins=[observer])
     sys.exit(_finish(console, observer, int(exit_code)))
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _finish(console: Console, observer: RunObserver, pytest_exit: int) -> int:
-    if pytest_exit in (pytest.ExitCode.USAGE_ERROR, EXIT_USAGE):
+    if pytest_exit == pytest.ExitCode.USAGE_ERROR:
         return EXIT_USAGE
+    if pytest_exit == pytest.ExitCode.NO_TESTS_COLLECTED:
+        console.print("[red]icm-conformance: no test matched the selection; check -k[/red]")
+        return EXIT_USAGE
+    if pytest_exit == pytest.ExitCode.INTERRUPTED:
+        console.print("[red]icm-conformance: interrupted; the reports are incomplete[/red]")
+        return EXIT_INTERRUPTED
     if observer.report_dir is None:
         return EXIT_SUITE_FAILED
     results_path = observer.report_dir / "results.json"

@@ -251,7 +251,9 @@ def _check_junit(path: Path, data: dict[str, Any], outcome: Verification) -> Non
             f"{JUNIT_NAME}: {failing} failing test case(s), {RESULTS_NAME} has "
             f"{totals['failed']} failed and {totals['error']} errored test(s)"
         )
-    if counts["skipped"] != totals["skipped"]:
+    # A disabled test (for example by --read-only) is a pytest skip in junit.xml.
+    skipped = totals["skipped"] + totals.get("disabled", 0)
+    if counts["skipped"] != skipped:
         outcome.problems.append(
             f"{JUNIT_NAME}: {counts['skipped']} skipped test case(s), "
             f"{RESULTS_NAME} has {totals['skipped']}"

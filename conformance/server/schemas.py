@@ -160,6 +160,8 @@ _register(
             "name": NAME_ATTR,
             "type": TYPE_ATTR,
             "key": STRING,
+            # NOTE: the contract types this as an object, but any value is accepted because
+            # the XML writer renders it by kind; a negative case can catch this server here.
             "property": Field("any"),
             "displayName": STRING,
             # Storefront clients send a parameter's value as "value"; the contract has no such

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class ServedServer:
         self.log_path = log_path
         self.count_requests = count_requests
         self._process: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: BinaryIO | None = None
 
     @property
     def root_url(self) -> str:

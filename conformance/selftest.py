@@ -6,8 +6,8 @@ when the run's verdict is non-conformant, and *survives* when the run finds it c
 clean-server run that is not conformant is a *false positive*. The mutation score is killed
 variants divided by all variants.
 
-Runs against the clean server use every seed given; a variant uses the first
-``variant_seeds`` of them and counts as killed when any of its runs is non-conformant.
+Runs against the clean server use every seed given. A variant uses the first
+``variant_seeds`` of them, and it counts as killed when any of its runs is non-conformant.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ CLEAN = "(clean server)"
 
 @dataclass(frozen=True)
 class SelftestOptions:
-    """What to run: example budget, seeds, variants and parallel jobs."""
+    """Options of a self-test: example budget, seeds, variants and parallel jobs."""
 
     examples: int = 3
     seeds: tuple[int, ...] = (1, 2, 3)

@@ -99,7 +99,7 @@ def check_logins(steps: Steps, customer: RegisteredCustomer) -> Exchange:
             headers={TOKEN_HEADER: token},
             base_url=principal.base_url,
         )
-        same = (body_of(reused) or {}).get("customerNo") == profile.get("customerNo")
+        same = _customer_no(body_of(reused)) == profile.get("customerNo")
         steps.expect(
             reused.response.status_code == 200 and same,
             "AUTH-TOKEN-REUSE",
@@ -141,7 +141,7 @@ def check_bearer(steps: Steps, principal: Principal, profile_key: str, customer_
     bearer = {"Authorization": f"Bearer {access_token}"}
     current = {"CustomerKey": "-"}
     used = steps.call(profile_key, None, path=current, headers=bearer, base_url=principal.base_url)
-    same = (body_of(used) or {}).get("customerNo") == customer_no
+    same = _customer_no(body_of(used)) == customer_no
     steps.expect(
         used.response.status_code == 200 and same,
         "AUTH-BEARER",
@@ -187,3 +187,8 @@ def check_profile(
         f"{describe(read)} after the registration differs from what was sent:\n"
         + "\n".join(problems),
     )
+
+
+def _customer_no(body: Any) -> Any:
+    """Return the customerNo of a profile body; a 401's JSON string body names no customer."""
+    return body.get("customerNo") if isinstance(body, dict) else None

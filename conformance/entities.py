@@ -113,7 +113,7 @@ class Entities:
             raise EntityError(f"POST {url} failed: {exc}") from None
         if response.status_code not in (200, 201):
             raise EntityError(
-                f"POST {url} answered {response.status_code}, so the suite has no {kind} to test "
+                f"POST {url} returned {response.status_code}, so the suite has no {kind} to test "
                 f"with: {response.text[:200]}"
             )
         identifier = extract(response)

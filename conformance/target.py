@@ -223,7 +223,7 @@ class Target:
             access_token = response.json()["access_token"]
         except (ValueError, KeyError, TypeError):
             raise CredentialsRejected(
-                f"POST {url} answered {response.status_code} without an access_token for "
+                f"POST {url} returned {response.status_code} without an access_token for "
                 f"{account.login}; use --icm-auth basic or token with this target"
             ) from None
         return {"Authorization": f"Bearer {access_token}"}
@@ -237,7 +237,7 @@ class Target:
             )
 
     def probe(self) -> None:
-        """Check that the target answers HTTP and accepts every configured login.
+        """Check that the target responds over HTTP and accepts every configured login.
 
         Raises ``TargetUnreachable`` (exit code 3) or ``CredentialsRejected`` (exit code 2).
         """
@@ -247,10 +247,10 @@ class Target:
         except requests.exceptions.RequestException as exc:
             raise TargetUnreachable(describe_connection_error(url, exc)) from None
         if response.status_code == 404:
-            # ICM answers an anonymous request for the current customer with 401; a 404
+            # ICM returns 401 to an anonymous request for the current customer, so a 404
             # means that no Customer REST API lives under this base URL.
             raise ConfigurationError(
-                f"GET {url} answered 404: no ICM Customer REST API at this base URL; check "
+                f"GET {url} returned 404: no ICM Customer REST API at this base URL; check "
                 "the site name and the app segment (e.g. .../WFS/inSPIRED-inTRONICS-Site/-)"
             )
         for account in self.accounts.values():

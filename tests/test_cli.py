@@ -178,5 +178,5 @@ def test_unknown_site_exits_2(tmp_path):
         result = run_cli("--base-url", url, tmp_path=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 2
-    assert "answered 404" in output
+    assert "returned 404" in output
     assert "Traceback" not in output
